@@ -1,0 +1,17 @@
+"""One module per `yaojian` command; each keeps module-level imports light."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def project_or_exit(args: argparse.Namespace):
+    """The project named by --root (or found upwards); prints a Chinese message and exits 2 if none."""
+    from generator.project import ProjectNotFound, find_project
+
+    try:
+        return find_project(getattr(args, "root", None))
+    except ProjectNotFound as exc:
+        print(f"yaojian: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

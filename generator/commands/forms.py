@@ -1,0 +1,12 @@
+"""`yaojian forms` (not yet built)."""
+
+HELP = "（尚未实现）"
+
+
+def add_arguments(parser):
+    pass
+
+
+def run(args):
+    print("yaojian forms：尚未实现。")
+    return 1

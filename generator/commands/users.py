@@ -1,0 +1,12 @@
+"""`yaojian users` (not yet built)."""
+
+HELP = "（尚未实现）"
+
+
+def add_arguments(parser):
+    pass
+
+
+def run(args):
+    print("yaojian users：尚未实现。")
+    return 1

@@ -1,0 +1,285 @@
+"""`yaojian check` for content/: schemas, then the files against each other.
+
+Every file is validated against its kind's schema; then ids must be unique, every
+reference must resolve (organisations, documents, clauses, procedures, forms, steps,
+phases, figures), every verbatim quote must stand in the clause it cites, date ranges
+must run forwards and stated shares must match their figures.
+"""
+
+from __future__ import annotations
+
+import difflib
+from decimal import Decimal
+from typing import Any, Iterator
+
+from generator.content import KINDS, Content, as_list, squash
+from generator.findings import Finding
+from generator.schemacheck import SchemaSet
+from generator.yamlsrc import Source
+
+Path_ = tuple
+
+
+def walk(data: Any, pattern: tuple, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """Values matching a path pattern; '*' is any key or index, '**' any depth."""
+    if not pattern:
+        yield path, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        yield from walk(data, rest, path)
+        children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+        for k, v in children:
+            yield from walk(v, pattern, path + (k,))
+        return
+    if head == "*":
+        children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+        for k, v in children:
+            yield from walk(v, rest, path + (k,))
+        return
+    if isinstance(data, dict) and head in data:
+        yield from walk(data[head], rest, path + (head,))
+
+
+# (folder, pattern, target) — the references each kind may make.
+REFERENCES: tuple[tuple[str, tuple, str], ...] = (
+    ("documents", ("issuers", "*"), "organisation"),
+    ("documents", ("authors", "*"), "organisation"),
+    ("documents", ("clauses", "**", "form", "id"), "form"),
+    ("organisations", ("organisations", "*", "parent"), "organisation"),
+    ("organisations", ("organisations", "*", "office"), "organisation"),
+    ("organisations", ("organisations", "*", "hosted_by"), "organisation"),
+    ("organisations", ("organisations", "*", "members", "*", "organisation"), "organisation"),
+    ("organisations", ("organisations", "*", "source"), "clause"),
+    ("organisations", ("organisations", "*", "members", "*", "source"), "clause"),
+    ("responsibilities", ("document",), "document"),
+    ("responsibilities", ("responsibilities", "*", "actor"), "organisation"),
+    ("responsibilities", ("responsibilities", "*", "source"), "clause"),
+    ("responsibilities", ("responsibilities", "*", "procedure"), "procedure"),
+    ("procedures", ("document",), "document"),
+    ("procedures", ("source",), "clause"),
+    ("procedures", ("steps", "*", "actor"), "organisation"),
+    ("procedures", ("steps", "*", "recipient"), "organisation"),
+    ("procedures", ("steps", "*", "source"), "clause"),
+    ("procedures", ("steps", "*", "form"), "form"),
+    ("procedures", ("steps", "*", "next", "*"), "step"),
+    ("campaigns", ("document",), "document"),
+    ("campaigns", ("source",), "clause"),
+    ("campaigns", ("lead",), "organisation"),
+    ("campaigns", ("phases", "*", "source"), "clause"),
+    ("campaigns", ("phases", "*", "parent"), "phase"),
+    ("campaigns", ("tasks", "*", "source"), "clause"),
+    ("campaigns", ("reporting", "*", "form"), "form"),
+    ("campaigns", ("reporting", "*", "actor"), "organisation"),
+    ("campaigns", ("reporting", "*", "recipient"), "organisation"),
+    ("campaigns", ("reporting", "*", "source"), "clause"),
+    ("criteria", ("document",), "document"),
+    ("criteria", ("source",), "clause"),
+    ("criteria", ("items", "*", "source"), "clause"),
+    ("figures", ("document",), "document"),
+    ("figures", ("figures", "*", "source"), "clause"),
+    ("figures", ("figures", "*", "part_of"), "figure"),
+)
+
+TARGET_ZH = {
+    "organisation": "机构",
+    "document": "文件",
+    "clause": "条款",
+    "procedure": "工作流程",
+    "form": "报表",
+    "step": "步骤",
+    "phase": "阶段",
+    "figure": "数字",
+}
+
+# (folder, pattern of an id-bearing object list, scope) — ids unique per scope.
+ID_SCOPES: tuple[tuple[str, tuple, str], ...] = (
+    ("documents", ("id",), "document"),
+    ("organisations", ("organisations", "*", "id"), "organisation"),
+    ("responsibilities", ("responsibilities", "*", "id"), "responsibility"),
+    ("procedures", ("id",), "procedure"),
+    ("campaigns", ("id",), "campaign"),
+    ("criteria", ("id",), "criteria"),
+    ("figures", ("id",), "figures"),
+)
+
+
+def check_content(content: Content, schemas: SchemaSet, form_ids: set[str]) -> list[Finding]:
+    findings = list(content.findings)
+    for folder, schema in KINDS.items():
+        for source in content.sources.get(folder, []):
+            findings.extend(schemas.check(source, f"content/{schema}.schema.json"))
+    findings.extend(_check_ids(content))
+    findings.extend(_check_references(content, form_ids))
+    findings.extend(_check_quotes(content))
+    findings.extend(_check_ranges(content))
+    findings.extend(_check_figures(content))
+    return findings
+
+
+def _check_ids(content: Content) -> list[Finding]:
+    out: list[Finding] = []
+    seen: dict[tuple[str, str], str] = {}
+    for folder, pattern, scope in ID_SCOPES:
+        for source in content.sources.get(folder, []):
+            for path, value in walk(source.data, pattern):
+                if not isinstance(value, str):
+                    continue
+                key = (scope, value)
+                line, _ = source.position(path)
+                here = f"{source.file}:{line}"
+                if key in seen:
+                    out.append(source.finding("duplicate-id", path, params={"id": value, "first": seen[key]}))
+                else:
+                    seen[key] = here
+    # clause ids per document, step ids per procedure, phase ids per campaign, figure ids per set
+    local = (
+        ("documents", ("clauses", "**", "id"), lambda p: p[-2] != "form"),
+        ("procedures", ("steps", "*", "id"), None),
+        ("campaigns", ("phases", "*", "id"), None),
+        ("campaigns", ("reporting", "*", "id"), None),
+        ("criteria", ("items", "*", "id"), None),
+        ("figures", ("figures", "*", "id"), None),
+    )
+    for folder, pattern, keep in local:
+        for source in content.sources.get(folder, []):
+            ids: dict[str, int] = {}
+            for path, value in walk(source.data, pattern):
+                if keep and not keep(path) or not isinstance(value, str):
+                    continue
+                line, _ = source.position(path)
+                if value in ids:
+                    out.append(source.finding("duplicate-id", path, params={"id": value, "first": f"第 {ids[value]} 行"}))
+                else:
+                    ids[value] = line
+    return out
+
+
+def _targets(content: Content, form_ids: set[str]) -> dict[str, set[str]]:
+    return {
+        "organisation": set(content.organisations),
+        "document": set(content.documents),
+        "clause": set(content.clauses),
+        "procedure": set(content.procedures),
+        "form": set(form_ids),
+        "figure": set(),
+    }
+
+
+def _check_references(content: Content, form_ids: set[str]) -> list[Finding]:
+    out: list[Finding] = []
+    targets = _targets(content, form_ids)
+    for folder, pattern, target in REFERENCES:
+        for source in content.sources.get(folder, []):
+            data = source.data
+            local: set[str] | None = None
+            if target == "step":
+                local = {s.get("id") for s in data.get("steps", []) if isinstance(s, dict)} if isinstance(data, dict) else set()
+            elif target == "phase":
+                local = {s.get("id") for s in data.get("phases", []) if isinstance(s, dict)} if isinstance(data, dict) else set()
+            elif target == "figure":
+                local = {s.get("id") for s in data.get("figures", []) if isinstance(s, dict)} if isinstance(data, dict) else set()
+            pool = local if local is not None else targets[target]
+            for path, value in walk(data, pattern):
+                for i, ref in enumerate(as_list(value)):
+                    if not isinstance(ref, str) or ref in pool:
+                        continue
+                    at = path + (i,) if isinstance(value, list) else path
+                    out.append(
+                        source.finding(
+                            "dangling-reference", at,
+                            params={"target_kind": TARGET_ZH[target], "ref": ref, "suggestion": _suggest(ref, pool)},
+                        )
+                    )
+    return out
+
+
+def _suggest(ref: str, pool: set[str]) -> str:
+    match = difflib.get_close_matches(ref, sorted(p for p in pool if isinstance(p, str)), n=1, cutoff=0.6)
+    return f"，是否为「{match[0]}」？" if match else ""
+
+
+def _scope_text(content: Content, refs: list) -> str | None:
+    texts = []
+    for ref in refs:
+        clause = content.clause(ref) if isinstance(ref, str) else None
+        if clause is None:
+            return None  # a dangling reference is reported elsewhere
+        texts.append(squash(clause.full_text))
+    return "\u0000".join(texts) if texts else None
+
+
+def _check_quotes(content: Content) -> list[Finding]:
+    out: list[Finding] = []
+    text_kinds = {"campaigns": ("phases", "period"), "criteria": ("items",)}
+
+    def visit(source: Source, node: Any, path: tuple, refs: list, folder: str) -> None:
+        if isinstance(node, dict):
+            if "source" in node:
+                refs = as_list(node.get("source"))
+            scope = _scope_text(content, refs) if refs else None
+            quoted: list[tuple[tuple, Any]] = []
+            if "quote" in node:
+                quoted.append((path + ("quote",), node["quote"]))
+            if isinstance(node.get("deadline"), dict) and "text" in node["deadline"]:
+                quoted.append((path + ("deadline", "text"), node["deadline"]["text"]))
+            owner = next((p for p in reversed(path) if isinstance(p, str)), None)
+            if "text" in node and owner in text_kinds.get(folder, ()):
+                quoted.append((path + ("text",), node["text"]))
+            for qpath, quote in quoted:
+                if scope is not None and isinstance(quote, str) and squash(quote) not in scope:
+                    shown = quote if len(quote) <= 30 else quote[:28] + "……"
+                    out.append(source.finding(
+                        "quote-not-in-clause", qpath, params={"quote": shown, "ref": "、".join(map(str, refs))}
+                    ))
+            for k, v in node.items():
+                if k != "deadline":
+                    visit(source, v, path + (k,), refs, folder)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                visit(source, v, path + (i,), refs, folder)
+
+    for folder in ("organisations", "responsibilities", "procedures", "campaigns", "criteria", "figures"):
+        for source in content.sources.get(folder, []):
+            visit(source, source.data, (), [], folder)
+    return out
+
+
+def _check_ranges(content: Content) -> list[Finding]:
+    out: list[Finding] = []
+    for source in content.sources.get("campaigns", []) + content.sources.get("procedures", []) + content.sources.get(
+        "responsibilities", []
+    ):
+        for path, node in walk(source.data, ("**",)):
+            if isinstance(node, dict) and isinstance(node.get("start"), str) and isinstance(node.get("end"), str):
+                if node["start"] > node["end"]:
+                    out.append(source.finding(
+                        "schema-violation", path + ("end",),
+                        params={"field": "end", "problem": f"结束日期 {node['end']} 早于开始日期 {node['start']}"},
+                    ))
+    return out
+
+
+def _check_figures(content: Content) -> list[Finding]:
+    out: list[Finding] = []
+    for source in content.sources.get("figures", []):
+        figures = source.data.get("figures", []) if isinstance(source.data, dict) else []
+        by_id = {f.get("id"): f for f in figures if isinstance(f, dict)}
+        for i, fig in enumerate(figures):
+            if not isinstance(fig, dict):
+                continue
+            parent = by_id.get(fig.get("part_of"))
+            value = fig.get("value")
+            if parent is None or not isinstance(value, (int, float)) or not isinstance(parent.get("value"), (int, float)):
+                continue
+            if value > parent["value"]:
+                out.append(source.finding("schema-violation", ("figures", i, "value"), params={
+                    "field": "value", "problem": f"{value} 大于其所属的「{parent.get('label')}」{parent['value']}"}))
+            share = fig.get("share_percent")
+            if isinstance(share, (int, float)) and parent["value"]:
+                computed = (Decimal(str(value)) * 100 / Decimal(str(parent["value"]))).quantize(Decimal("0.01"))
+                if computed != Decimal(str(share)).quantize(Decimal("0.01")):
+                    out.append(source.finding("schema-violation", ("figures", i, "share_percent"), params={
+                        "field": "share_percent",
+                        "problem": f"按 {value}/{parent['value']} 计算应为 {computed}%，填写为 {share}%"}))
+    return out

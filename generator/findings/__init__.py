@@ -1,0 +1,210 @@
+"""The one findings catalogue, and the Finding every check returns.
+
+Each kind of finding is data (a YAML entry in this folder): a stable kebab-case code, a
+severity, a Chinese title, a Chinese message template and a remedy.  Checks return
+`Finding` objects carrying the code, the facts (value, expected, params) and a typed
+location; reporters render them late.  Rendering never raises.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+SEVERITIES = ("error", "warning")
+SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+
+_HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One entry of the catalogue."""
+
+    code: str
+    severity: str
+    title: str
+    message: str
+    remedy: str
+    area: str
+    description: str = ""
+    # Named alternatives of the same code (e.g. a downgraded, explained form).
+    variants: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    id: str
+    title: str
+    kinds: tuple[Kind, ...]
+
+
+class _Lenient(dict):
+    """Format mapping that leaves unknown placeholders visible instead of raising."""
+
+    def __missing__(self, key: str) -> str:  # pragma: no cover - defensive
+        return "{" + key + "}"
+
+
+_FORMATTER = string.Formatter()
+
+
+def render(template: str, params: dict[str, Any]) -> str:
+    """Fill a message template; never raises, whatever the template or params."""
+    values = _Lenient({k: _text(v) for k, v in params.items()})
+    try:
+        return _FORMATTER.vformat(template, (), values)
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError):
+        return template
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "、".join(_text(v) for v in value)
+    return str(value)
+
+
+@lru_cache(maxsize=1)
+def areas() -> tuple[Area, ...]:
+    """Every area of the catalogue, in file order (sorted by file name)."""
+    out = []
+    for path in sorted(_HERE.glob("*.yaml")):
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        area_id = raw["area"]
+        kinds = tuple(
+            Kind(
+                code=e["code"],
+                severity=e["severity"],
+                title=e["title"],
+                message=e["message"],
+                remedy=e["remedy"],
+                area=area_id,
+                description=e.get("description", ""),
+                variants=e.get("variants", {}),
+            )
+            for e in raw["findings"]
+        )
+        out.append(Area(area_id, raw["title"], kinds))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, Kind]:
+    """Every kind of finding by code."""
+    result: dict[str, Kind] = {}
+    for area in areas():
+        for kind in area.kinds:
+            if kind.code in result:
+                raise RuntimeError(f"finding code {kind.code!r} is defined twice")
+            if kind.severity not in SEVERITIES:
+                raise RuntimeError(f"finding code {kind.code!r} has unknown severity {kind.severity!r}")
+            result[kind.code] = kind
+    return result
+
+
+@dataclass(slots=True)
+class Finding:
+    """One problem found, with its facts and its location; rendered late."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    value: str | None = None
+    expected: str | None = None
+    variant: str | None = None
+    # Location in a source file (YAML) ...
+    file: str | None = None
+    line: int | None = None
+    col: int | None = None
+    path: str | None = None
+    # ... or in a workbook, in the form's own words.
+    sheet: str | None = None
+    cell: str | None = None
+    row: str | None = None
+    column: str | None = None
+
+    @property
+    def kind(self) -> Kind:
+        return catalogue()[self.code]
+
+    def _variant(self) -> dict[str, str]:
+        if self.variant:
+            return self.kind.variants.get(self.variant, {})
+        return {}
+
+    @property
+    def severity(self) -> str:
+        return self._variant().get("severity", self.kind.severity)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    @property
+    def message(self) -> str:
+        template = self._variant().get("message", self.kind.message)
+        params = dict(self.params)
+        params.setdefault("value", self.value)
+        params.setdefault("expected", self.expected)
+        return render(template, params)
+
+    @property
+    def remedy(self) -> str:
+        return render(self._variant().get("remedy", self.kind.remedy), self.params)
+
+    def where(self) -> str:
+        """The location in the form's own words: 表2 · 现场检查（件）× 经营 (E7)."""
+        parts = []
+        if self.sheet:
+            parts.append(self.sheet)
+        label = " × ".join(p for p in (self.row, self.column) if p)
+        if label:
+            parts.append(label)
+        text = " · ".join(parts)
+        if self.cell:
+            text = f"{text}（{self.cell}）" if text else self.cell
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as the JSON report contract has it."""
+        out: dict[str, Any] = {"code": self.code, "severity": self.severity}
+        for key in ("sheet", "cell", "row", "column", "value", "expected"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        for key in ("file", "line", "col", "path"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        out["message"] = self.message
+        extra = {k: v for k, v in self.params.items() if k not in ("value", "expected")}
+        if extra:
+            out["params"] = _jsonable(extra)
+        return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def count(findings: Iterable[Finding]) -> tuple[int, int]:
+    """(errors, warnings) among findings."""
+    errors = warnings = 0
+    for f in findings:
+        if f.is_error:
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings

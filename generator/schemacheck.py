@@ -1,0 +1,142 @@
+"""JSON Schema validation of positioned YAML sources, as located findings.
+
+Schemas live in the project's `schemas/` folder (2020-12) and may `$ref` each other by
+file name.  Each schema error becomes one Finding with a stable code and a Chinese
+message; an unknown key (`additionalProperties: false`) is a warning with a
+"did you mean" suggestion instead of an error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from generator.findings import Finding
+from generator.yamlsrc import Source
+
+_TYPE_ZH = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "true/false",
+    "array": "列表",
+    "object": "键值对象",
+    "null": "空值",
+}
+
+
+def type_zh(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "整数"
+    if isinstance(value, float):
+        return "数字"
+    if isinstance(value, str):
+        return "文字"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "键值对象"
+    return type(value).__name__
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A Chinese "did you mean" tail, or ""."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"，是否为「{match[0]}」？" if match else ""
+
+
+class SchemaSet:
+    """The JSON Schemas of one folder, resolvable by file name."""
+
+    def __init__(self, folder: Path):
+        from referencing import Registry, Resource
+
+        self.folder = folder
+        self.schemas: dict[str, dict] = {}
+        resources = []
+        for path in sorted(folder.rglob("*.schema.json")):
+            schema = json.loads(path.read_text(encoding="utf-8"))
+            name = path.relative_to(folder).as_posix()
+            self.schemas[name] = schema
+            resources.append((schema.get("$id", name), Resource.from_contents(schema)))
+            if schema.get("$id") and schema["$id"] != name:
+                resources.append((name, Resource.from_contents(schema)))
+        self.registry = Registry().with_resources(resources)
+
+    @lru_cache(maxsize=None)
+    def validator(self, name: str):
+        from jsonschema import Draft202012Validator, FormatChecker
+
+        return Draft202012Validator(self.schemas[name], registry=self.registry, format_checker=FormatChecker())
+
+    def check(self, source: Source, name: str) -> list[Finding]:
+        validator = self.validator(name)
+        findings: list[Finding] = []
+        for error in sorted(validator.iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path))):
+            findings.extend(_to_findings(source, error))
+        return findings
+
+
+def _field(path: tuple) -> str:
+    names = [p for p in path if isinstance(p, str)]
+    return names[-1] if names else "（文件顶层）"
+
+
+def _to_findings(source: Source, error) -> list[Finding]:
+    path = tuple(error.absolute_path)
+    keyword = error.validator
+    field = _field(path)
+    if keyword == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+        return [
+            source.finding("unknown-key", path + (k,), key=True, params={"key": k, "suggestion": suggest(k, allowed)})
+            for k in extras
+        ]
+    if keyword == "required":
+        missing = [r for r in error.validator_value if isinstance(error.instance, dict) and r not in error.instance]
+        return [source.finding("missing-field", path, key=True, params={"field": m}) for m in missing]
+    if keyword == "type":
+        expected = error.validator_value
+        expected = [expected] if isinstance(expected, str) else expected
+        return [
+            source.finding(
+                "wrong-type", path,
+                params={"field": field, "expected_type": "或".join(_TYPE_ZH.get(t, t) for t in expected),
+                        "actual_type": type_zh(error.instance)},
+            )
+        ]
+    if keyword in ("enum", "const"):
+        choices = error.validator_value if keyword == "enum" else [error.validator_value]
+        return [
+            source.finding(
+                "invalid-choice", path,
+                params={"field": field, "value": error.instance, "choices": "、".join(map(str, choices))
+                        + suggest(str(error.instance), map(str, choices))},
+            )
+        ]
+    if keyword in ("pattern", "format"):
+        rule = error.schema.get("description") or (
+            f"应为 {error.validator_value} 格式" if keyword == "format" else f"应符合 {error.validator_value}"
+        )
+        if keyword == "format" and error.validator_value == "date":
+            rule = "应为真实存在的日期，写作 YYYY-MM-DD"
+        return [source.finding("invalid-format", path, params={"field": field, "value": error.instance, "rule": rule})]
+    problem = {
+        "minItems": "至少需要 {v} 项",
+        "maxItems": "最多 {v} 项",
+        "minLength": "不能为空",
+        "minimum": "不能小于 {v}",
+        "maximum": "不能大于 {v}",
+        "uniqueItems": "列表中有重复项",
+        "minProperties": "不能为空",
+    }.get(keyword)
+    text = problem.format(v=error.validator_value) if problem else error.message
+    return [source.finding("schema-violation", path, params={"field": field, "problem": text})]

@@ -1,0 +1,182 @@
+"""YAML sources with positions.
+
+`load(path)` reads a YAML file into plain Python data and remembers where every value
+and every key stands (1-based line and column), so that a schema error on
+`clauses/3/id` can be reported as `content/documents/x.yaml:41:9`.  Duplicate keys,
+non-UTF-8 bytes and syntax errors become `SourceError`s carrying a Finding.
+
+Dates stay strings (`2017-09-11`), so the JSON Schemas see what the maintainer wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from generator.findings import Finding
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MAX_NODES = 2_000_000
+
+JsonPath = tuple[Any, ...]
+
+
+class SourceError(Exception):
+    def __init__(self, finding: Finding):
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+@dataclass
+class Source:
+    """A YAML file's data and the positions of its values and keys."""
+
+    file: str
+    data: Any
+    values: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+        """The position of the value (or key) at `path`, or of its nearest ancestor."""
+        path = tuple(path)
+        table = self.keys if key else self.values
+        while True:
+            if path in table:
+                return table[path]
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+    def finding(self, code: str, path: JsonPath = (), *, key: bool = False, **kw: Any) -> Finding:
+        line, col = self.position(path, key=key)
+        return Finding(code, file=self.file, line=line, col=col, path=format_path(path), **kw)
+
+
+def format_path(path: JsonPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_PROBLEMS_ZH = {
+    "mapping values are not allowed here": "此处不能出现“: ”；文字中含冒号时，请给整段文字加引号",
+    "could not find expected ':'": "缺少“:”，或上一行的引号没有闭合",
+    "found character '\\t' that cannot start any token": "不能用制表符（Tab）缩进，请改用空格",
+    "did not find expected key": "缩进不一致，或列表项与键混在同一层",
+    "did not find expected '-' indicator": "列表项缩进不一致",
+    "found undefined alias": "引用了未定义的锚点（*别名）",
+    "found unexpected end of stream": "文件意外结束：引号或括号没有闭合",
+    "found unknown escape character": "双引号字符串中有无法识别的转义符“\\”，请改用单引号",
+    "expected <document start>, but found '<block mapping start>'": "文件中有多余的缩进",
+    "but found another document": "一个文件只能包含一个 YAML 文档（不要用“---”分隔）",
+}
+
+
+def _problem_zh(problem: str | None) -> str:
+    problem = problem or ""
+    for en, zh in _PROBLEMS_ZH.items():
+        if problem.startswith(en) or en in problem:
+            return zh
+    return problem or "无法解析"
+
+
+def load(path: Path, display: str | None = None) -> Source:
+    """Read and parse a YAML file; raise SourceError with a located Finding on failure."""
+    shown = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(Finding("file-missing", {"file": shown}, file=shown, line=1, col=1)) from None
+    except OSError as exc:
+        raise SourceError(
+            Finding("file-unreadable", {"reason": exc.strerror or str(exc)}, file=shown, line=1, col=1)
+        ) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(
+            Finding("not-utf8", {"byte": f"0x{raw[exc.start]:02X}"}, file=shown, line=line, col=col)
+        ) from None
+    return loads(text, shown)
+
+
+def loads(text: str, display: str) -> Source:
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise SourceError(
+            Finding("yaml-syntax", {"problem": _problem_zh(exc.problem)}, file=display, line=line, col=col)
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(Finding("yaml-syntax", {"problem": str(exc)}, file=display, line=1, col=1)) from None
+    source = Source(display, None)
+    if node is None:
+        return source
+    builder = _Builder(source)
+    source.data = builder.build(node, ())
+    return source
+
+
+class _Builder:
+    def __init__(self, source: Source):
+        self.source = source
+        self.count = 0
+        self.scalars = SafeConstructor()
+
+    def build(self, node: Any, path: JsonPath) -> Any:
+        self.count += 1
+        if self.count > _MAX_NODES:
+            raise SourceError(self.source.finding("yaml-syntax", path, params={"problem": "文件过大或别名嵌套过深"}))
+        self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise SourceError(
+                        Finding("yaml-syntax", {"problem": "键必须是简单的文字"}, file=self.source.file,
+                                line=key_node.start_mark.line + 1, col=key_node.start_mark.column + 1)
+                    )
+                key = key_node.value
+                kpath = path + (key,)
+                kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                if key in out:
+                    first = self.source.keys[kpath]
+                    raise SourceError(
+                        Finding("duplicate-key", {"key": key, "first_line": first[0]},
+                                file=self.source.file, line=kpos[0], col=kpos[1], path=format_path(kpath))
+                    )
+                self.source.keys[kpath] = kpos
+                out[key] = self.build(value_node, kpath)
+            return out
+        if isinstance(node, SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        if tag == "tag:yaml.org,2002:bool" and node.value not in ("true", "false", "True", "False", "TRUE", "FALSE"):
+            return node.value  # yes/no/on/off stay words
+        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool",
+                   "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            return self.scalars.construct_object(node, deep=True)
+        return node.value
