@@ -39,6 +39,9 @@ _DIMENSION = re.compile(rb"<dimension\b([^>]*)>")
 _MERGE = re.compile(rb"<mergeCell\b([^>]*)>")
 _PROTECTION = re.compile(rb"<sheetProtection\b([^>]*)>")
 
+# Any element whose local name is "c": an upper bound of the cells an unusual part holds.
+_ANY_C = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
+
 _TYPES = frozenset(("n", "s", "b", "e", "str", "inlineStr", "d"))
 
 
@@ -351,6 +354,11 @@ def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
 
 def _sheet_expat(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int) -> SheetResult:
     """The careful path: expat, prefixes stripped, cells without `r` placed by position."""
+    n = 0
+    for _ in _ANY_C.finditer(data):
+        n += 1
+        if n > budget:
+            raise _too_many(limits)
     res = SheetResult()
     cells = res.cells
     n_dates = len(dates)
