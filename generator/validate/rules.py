@@ -107,13 +107,25 @@ def totals(t: Table, vals: Values) -> list[Finding]:
         found = read.number if read.state == "num" else NA
         if (found is NA and expected is NA) or (found is not NA and expected is not NA and found == expected):
             continue
-        if expected is NA and found is not NA and found == 0 and tkey in filed.formulas:
-            continue  # a SUM over "/" parts caches 0: the template's doing, not the filer's
+        if tkey in filed.formulas and found is not NA and found == _excel_sum(keys, vals):
+            # The template's SUM computed what Excel computes: it leaves out numbers stored
+            # as text (each has its normalized-value warning) and caches 0 over "/" parts.
+            continue
         parts = " + ".join(f"{c.label} {_show(vals.get(k))}" for c, k in zip(t.columns, keys))
         typo = _typo(t, keys, vals, found, expected)
         out.append(filed.finding("total-mismatch", tkey, {"parts": parts, "typo": typo[0], "typo_cell": typo[1]},
                                  value=_show(found), expected=_show(expected)))
     return out
+
+
+def _excel_sum(keys: list[tuple], vals: Values) -> Decimal:
+    """What Excel's SUM makes of the parts: numbers only, text (even "3") left out."""
+    total = Decimal(0)
+    for k in keys:
+        read = vals.read(k)
+        if read is not None and read.state == "num" and read.how is None and read.number is not None:
+            total += read.number
+    return total
 
 
 def _digits_off(a: str, b: str) -> str | None:

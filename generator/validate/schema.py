@@ -56,6 +56,8 @@ def check(filed: Filed, plan: Plan, schemas: Path) -> tuple[list[Finding], set[t
         key = _key(list(err.instance_path))
         if key is None or key in bad or key in filed.absent:
             continue
+        if key in filed.formulas:
+            continue  # a 合计 the template's formula computed: its parts carry the findings
         bad.add(key)
         f = _finding(filed, plan, key, type(err.kind).__name__, err.instance)
         if f is not None:
