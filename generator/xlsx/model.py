@@ -24,6 +24,9 @@ class Cell:
       store (openpyxl); such a cell is not a blank.
     - `is_date`: the cell's style has a date or time number format.
     - `style`: index into the workbook's cellXfs (0 when absent).
+
+    Treat cells as read-only: the reader hands out one Cell for all the cells of a
+    sheet that hold the same value with the same style.
     """
 
     __slots__ = ("kind", "text", "formula", "has_cached_value", "is_date", "style")
