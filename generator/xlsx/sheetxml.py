@@ -18,21 +18,35 @@ from pyexpat import ExpatError
 from generator.xlsx.limits import Limits, ReadError, unreadable
 from generator.xlsx.model import Cell
 from generator.xlsx.refs import MAX_COL, MAX_ROW, col_number, parse_range, parse_ref
-from generator.xlsx.xmltext import check_declarations, local, make_parser, ooxml_unescape, unescape
+from generator.xlsx.xmltext import (attrs_of, check_declarations, local, make_parser, ooxml_unescape, plain_utf8,
+                                    unescape)
 
 _PREFIXED = re.compile(rb"<[A-Za-z_][A-Za-z0-9_.\-]*:")
 _DECL = re.compile(rb'^\s*<\?xml[^>]*?encoding\s*=\s*["\']([A-Za-z0-9_.\-]+)["\'][^>]*\?>')
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
-_SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
-_T = re.compile(rb"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
-_RPH = re.compile(rb"<rPh\b.*?</rPh>|<rPh\b[^>]*/>", re.S)
+# A shared string: the common <si><t>text</t></si> (a phoneticPr may follow, as Excel
+# writes for CJK text) in group 1, anything else (rich runs, phonetic runs) in group 2.
+_SI = re.compile(rb'<si>(?:<t(?: xml:space="preserve")?>([^<]*+)</t>(?:<phoneticPr\b[^>]*+/>)?</si>'
+                 rb'|([^<]*+(?:<(?!/si>)[^<]*+)*+)</si>)|<si/>')
+_T = re.compile(rb"<t\b[^>]*?(?:/>|>([^<]*)</t>)")
+_RPH = re.compile(rb"<rPh\b[^>]*?(?:/>|>[^<]*+(?:<(?!/rPh>)[^<]*+)*+</rPh>)")
 
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+# <c r="B4" s="3" t="s"> then either "/>", a lone <v>…</v> (group 3), a formula and its
+# value (groups 4, 5), or other content (group 6, up to the first </c>).  Attribute values in <c> never hold "/" or ">".
+_CELL = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]{1,7}+)"([^>/]*+)'
+                   rb'(?:/>|>(?:<v>([^<]*+)</v></c>|<f>([^<]++)</f><v>([^<]*+)</v></c>|([^<]*+(?:<(?!/c>)[^<]*+)*+)</c>))')
+_REF_SPLIT = re.compile(rb"([A-Z]+)([0-9]+)")
+# "B5" → (5, 2), shared by every read in the process (forms repeat their layout); cleared
+# when it grows past _REFS_MAX entries.
+_REFS: dict[bytes, tuple[int, int]] = {}
+_REFS_MAX = 65_536
+# The root start tag binding a prefix to the spreadsheet namespace (transitional or Strict).
+_MAIN_PREFIX = re.compile(rb'xmlns:[\w.\-]+\s*=\s*["\'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main'
+                          rb'|http://purl\.oclc\.org/ooxml/spreadsheetml/main)["\']')
 _F = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _V = re.compile(rb"<v>(.*?)</v>|<v\s*/>", re.S)
 _IS = re.compile(rb"<is>(.*?)</is>", re.S)
-_ATTR = re.compile(rb"""([A-Za-z_][\w:.\-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _SHEETDATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?worksheet\b")
 _DIMENSION = re.compile(rb"<dimension\b([^>]*)>")
@@ -45,25 +59,13 @@ _ANY_C = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
 _TYPES = frozenset(("n", "s", "b", "e", "str", "inlineStr", "d"))
 
 
+def _utf8_declared(data: bytes) -> bool:
+    m = _DECL.match(data, 3 if data[:3] == b"\xef\xbb\xbf" else 0)
+    return not m or m.group(1).lower() in (b"utf-8", b"utf8")
+
+
 class _Fallback(Exception):
     """The fast path declines this part."""
-
-
-def _attrs(raw: bytes) -> dict[str, str]:
-    return {local(k.decode("utf-8")): unescape(v if v or not v2 else v2)
-            for k, v, v2 in _ATTR.findall(raw)}
-
-
-def _utf8_plain(data: bytes) -> bool:
-    """UTF-8 without markup the regexes do not model (the fast path's precondition)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return False
-    m = _DECL.match(data, 3 if data[:3] == b"\xef\xbb\xbf" else 0)
-    if m and m.group(1).lower() not in (b"utf-8", b"utf8"):
-        return False
-    if b"<!" in data:
-        return False
-    return data.count(b"<?") <= 1
 
 
 def _too_long(limits: Limits) -> ReadError:
@@ -77,7 +79,7 @@ def shared_strings(data: bytes, limits: Limits, *, fast: bool = True) -> list[st
     `fast=False` forces the expat path (tests compare the two)."""
     check_declarations(data)
     try:
-        if fast and _utf8_plain(data) and not _PREFIXED.search(data):
+        if fast and plain_utf8(data) and not _PREFIXED.search(data):
             return _sst_fast(data, limits)
     except _Fallback:
         pass
@@ -87,26 +89,23 @@ def shared_strings(data: bytes, limits: Limits, *, fast: bool = True) -> list[st
 
 
 def _sst_fast(data: bytes, limits: Limits) -> list[str]:
-    expected = data.count(b"<si>") + data.count(b"<si/>")
-    if expected != data.count(b"<si"):
-        raise _Fallback
+    expected = data.count(b"<si")
     if expected > limits.max_shared_strings:
         raise ReadError("file-too-large", {"reason": f"共享字符串超过 {limits.max_shared_strings} 条"})
     out = []
     append = out.append
     maxlen = limits.max_string_length
-    for m in _SI.finditer(data):
-        c = m.group(1)
-        if c is None:
-            append("")
-            continue
-        if c[:3] == b"<t>" and c[-4:] == b"</t>" and c.count(b"<") == 2:
-            raw = c[3:-4]
-        else:
+    for simple, c in _SI.findall(data):
+        if c:
             if b"<rPh" in c:
                 c = _RPH.sub(b"", c)
             raw = b"".join(_T.findall(c))
-        s = unescape(raw) if (b"&" in raw or b"\r" in raw) else raw.decode("utf-8")
+        else:
+            raw = simple
+        if b"&" in raw or b"\r" in raw:
+            s = unescape(raw)
+        else:
+            s = raw.decode("utf-8")
         if "_x" in s:
             s = ooxml_unescape(s)
         if len(s) > maxlen:
@@ -188,14 +187,15 @@ def _bad_ref(ref: str) -> ReadError:
 
 
 def worksheet(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int,
-              *, fast: bool = True) -> SheetResult:
+              *, fast: bool = True, vcache: dict | None = None) -> SheetResult:
     """Parse one worksheet part.  `budget` is how many more `<c>` elements the
     workbook may have; too-many-cells when the part holds more.  `fast=False` forces
-    the expat path (tests compare the two)."""
+    the expat path (tests compare the two).  `vcache`, one dict per workbook, lets
+    sheets share the Cells of equal values (same sst and styles)."""
     check_declarations(data)
     try:
-        if fast and _utf8_plain(data):
-            return _sheet_fast(data, sst, dates, limits, budget)
+        if fast and data[:2] not in (b"\xff\xfe", b"\xfe\xff") and _utf8_declared(data):
+            return _sheet_fast(data, sst, dates, limits, budget, {} if vcache is None else vcache)
     except _Fallback:
         pass
     except UnicodeDecodeError:
@@ -206,11 +206,11 @@ def worksheet(data: bytes, sst: list[str], dates: list[bool], limits: Limits, bu
 def _header_tail(res: SheetResult, chunk: bytes, limits: Limits, budget: int) -> None:
     m = _DIMENSION.search(chunk)
     if m:
-        res.dimension = _attrs(m.group(1)).get("ref")
+        res.dimension = attrs_of(m.group(1)).get("ref")
     for m in _PROTECTION.finditer(chunk):
-        res.protected = _attrs(m.group(1)).get("sheet", "0").lower() in ("1", "true")
+        res.protected = attrs_of(m.group(1)).get("sheet", "0").lower() in ("1", "true")
     for m in _MERGE.finditer(chunk):
-        ref = _attrs(m.group(1)).get("ref", "")
+        ref = attrs_of(m.group(1)).get("ref", "")
         res.count += 1
         if res.count > budget:
             raise _too_many(limits)
@@ -220,13 +220,19 @@ def _header_tail(res: SheetResult, chunk: bytes, limits: Limits, budget: int) ->
             raise _bad_ref(ref) from None
 
 
-def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int) -> SheetResult:
+def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int,
+                vcache: dict) -> SheetResult:
     root = _ROOT.search(data)
     if root is None or root.group(1):
         raise _Fallback
+    root_end = data.find(b">", root.end())
+    if _MAIN_PREFIX.search(data, root.start(), root_end):
+        raise _Fallback  # a prefix bound to the spreadsheet namespace: <x:c> may follow
     sdm = _SHEETDATA.search(data, root.end())
     res = SheetResult()
     if sdm is None:
+        if b"<!" in data:
+            raise _Fallback
         _header_tail(res, data, limits, budget)
         return res
     if sdm.group(1):  # <sheetData/>
@@ -237,119 +243,180 @@ def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
         if sd_end < 0:
             raise _Fallback
         tail_start = sd_end + len(b"</sheetData>")
+    head = data[:sd_start]
+    tail = data[tail_start:]
     sd = data[sd_start:sd_end]
-    if _PREFIXED.search(sd):
+    # Comments, CDATA, PIs or namespace declarations inside: the careful path.  (One-byte
+    # searches first: they are memchr-fast, two-byte ones are not.)
+    if (b"<!" in head or b"<!" in tail or (b"!" in sd and b"<!" in sd) or (b"?" in sd and b"<?" in sd)
+            or b"xmlns" in sd):
         raise _Fallback
-    expected = sd.count(b"<c ") + sd.count(b"<c>") + sd.count(b"<c/") + sd.count(b"<c\n") + sd.count(b"<c\t") + sd.count(b"<c\r")
+    expected = sd.count(b"<c")  # any other <c… tag (rich inline text) sends us to expat
     if expected > budget:
         raise _too_many(limits)
-    _header_tail(res, data[:sd_start], limits, budget)
+    _header_tail(res, head, limits, budget)
+    found = _CELL.findall(sd)
+    if len(found) != expected:
+        raise _Fallback
 
     cells = res.cells
-    colcache: dict[bytes, int] = {}
-    attrcache: dict[bytes, tuple[int, str]] = {}
-    n_dates = len(dates)
-    n_sst = len(sst)
-    maxlen = limits.max_string_length
+    attrcache: dict[bytes, tuple[int, str, bool]] = {b"": (0, "n", bool(dates) and dates[0])}
     number = _NUMBER.fullmatch
-    n = 0
-    for m in _CELL.finditer(sd):
-        n += 1
-        colb, rowb, attrs, inner = m.groups()
-        col = colcache.get(colb)
-        if col is None:
-            col = col_number(colb.decode("ascii"))
-            if col > MAX_COL:
-                raise _bad_ref((colb + rowb).decode("ascii"))
-            colcache[colb] = col
-        row = int(rowb)
-        if row > MAX_ROW or row < 1:
-            raise _bad_ref((colb + rowb).decode("ascii"))
-        if attrs:
-            st = attrcache.get(attrs)
-            if st is None:
-                a = _attrs(attrs)
-                if "r" in a:
-                    raise _Fallback
-                try:
-                    style = int(a.get("s", "0"))
-                except ValueError:
-                    style = -1
-                if style < 0:
-                    raise unreadable(f"单元格 {(colb + rowb).decode()} 的样式编号无效")
-                st = (style, a.get("t", "n"))
-                if st[1] not in _TYPES:
-                    raise unreadable(f"单元格 {(colb + rowb).decode()} 的类型「{st[1][:10]}」无效")
-                attrcache[attrs] = st
-            style, t = st
-        else:
-            style, t = 0, "n"
-        if inner is None:
-            continue
-        formula = None
-        if inner[:3] == b"<v>" and inner[-4:] == b"</v>" and inner.count(b"<") == 2:
-            v = inner[3:-4]
-        elif not inner or inner.isspace():
-            continue
-        else:
-            v = None
-            fm = _F.search(inner)
-            if fm is not None:
-                ftext = fm.group(2)
-                formula = ooxml_unescape(unescape(ftext)) if ftext else ""
-            vm = _V.search(inner)
-            if vm is not None:
-                v = vm.group(1) or b""
-            elif t == "inlineStr":
-                im = _IS.search(inner)
-                if im is not None:
-                    body = im.group(1)
-                    if b"<rPh" in body:
-                        body = _RPH.sub(b"", body)
-                    v = b"".join(_T.findall(body))
-            if v is None and formula is None:
-                continue
-        # -- the value --
-        if v is None:
-            cell = Cell("n" if t in ("n", "s") else t, "", formula, False, style < n_dates and dates[style], style)
-        elif t == "n":
-            if not v:
-                if formula is None:
-                    continue
-                cell = Cell("n", "", formula, False, style < n_dates and dates[style], style)
-            else:
-                text = v.decode("ascii")
-                if number(text) is None:
-                    text = text.strip()
-                    if number(text) is None:
-                        raise unreadable(f"单元格 {(colb + rowb).decode()} 的数值「{text[:20]}」无效")
-                cell = Cell("n", text, formula, True, style < n_dates and dates[style], style)
-        elif t == "s":
+    n_sst = len(sst)
+    refs = _REFS
+    if len(refs) > _REFS_MAX:
+        refs.clear()
+    for ref, attrs, v, f, fv, inner in found:
+        # Subscripts in try blocks: the hits (nearly all) cost no method call.
+        try:
+            key = refs[ref]
+        except KeyError:
+            key = refs[ref] = _key(ref)
+        if v:
+            # A plain value: cells with the same attributes and value are one Cell.
             try:
-                idx = int(v)
-            except ValueError:
-                raise unreadable(f"单元格 {(colb + rowb).decode()} 的共享字符串编号无效") from None
-            if not 0 <= idx < n_sst:
-                raise unreadable(f"单元格 {(colb + rowb).decode()} 的共享字符串编号越界")
-            cell = Cell("s", sst[idx], formula, True, style < n_dates and dates[style], style)
-        else:
-            text = unescape(v)
-            if "_x" in text:
-                text = ooxml_unescape(text)
-            if len(text) > maxlen:
+                cells[key] = vcache[attrs, v]
+                continue
+            except KeyError:
+                pass
+        try:
+            style, t, is_date = attrcache[attrs]
+        except KeyError:
+            style, t, is_date = attrcache[attrs] = _cell_attrs(attrs, dates, ref)
+        if v:
+            if t == "s":
+                try:
+                    idx = int(v)
+                except ValueError:
+                    raise unreadable(f"单元格 {(ref).decode()} 的共享字符串编号无效") from None
+                if idx >= n_sst or idx < 0:
+                    raise unreadable(f"单元格 {(ref).decode()} 的共享字符串编号越界")
+                cell = Cell("s", sst[idx], None, True, is_date, style)
+            elif t == "n":
+                text = v.decode("ascii")
+                if not v.isdigit() and number(text) is None:
+                    text = _number_text(v, ref)
+                cell = Cell("n", text, None, True, is_date, style)
+            else:
+                cell = Cell(t, _value_text(v, t, limits), None, True, is_date, style)
+            cells[key] = vcache[attrs, v] = cell
+        elif f:
+            formula = unescape(f)
+            if "_x" in formula:
+                formula = ooxml_unescape(formula)
+            if len(formula) > limits.max_string_length:
                 raise _too_long(limits)
-            if t == "b":
-                text = {"true": "1", "false": "0"}.get(text.strip(), text.strip())
-            cell = Cell(t, text, formula, True, style < n_dates and dates[style], style)
-        cells[(row, col)] = cell
-    if n != expected:
-        raise _Fallback
+            if not fv and t != "str":
+                cells[key] = Cell("n" if t in ("n", "s") else t, "", formula, False, is_date, style)
+            elif t == "n":
+                text = fv.decode("ascii")
+                if not fv.isdigit() and number(text) is None:
+                    text = _number_text(fv, ref)
+                cells[key] = Cell("n", text, formula, True, is_date, style)
+            elif t == "s":
+                cells[key] = _complex_cell(b"<f>" + f + b"</f><v>" + fv + b"</v>", t, style, is_date, sst,
+                                                  limits, ref)
+            else:
+                cells[key] = Cell(t, _value_text(fv, t, limits), formula, True, is_date, style)
+        elif inner:
+            cell = _complex_cell(inner, t, style, is_date, sst, limits, ref)
+            if cell is not None:
+                cells[key] = cell
+        # else: a formatted blank (<c …/>, <c …></c>, <c …><v></v></c>)
+    n = len(found)
     res.count += n
     if res.count > budget:
         raise _too_many(limits)
-    _header_tail(res, data[tail_start:], limits, budget - n)
+    _header_tail(res, tail, limits, budget - n)
     res.count = n + len(res.merged)
     return res
+
+
+def _key(ref: bytes) -> tuple[int, int]:
+    """(row, column) of an A1 reference, inside the grid."""
+    colb, rowb = _REF_SPLIT.fullmatch(ref).groups()
+    row, col = int(rowb), col_number(colb.decode("ascii"))
+    if not (1 <= row <= MAX_ROW and col <= MAX_COL):
+        raise _bad_ref(ref.decode("ascii"))
+    return row, col
+
+
+def _cell_attrs(attrs: bytes, dates: list[bool], ref: bytes) -> tuple[int, str, bool]:
+    a = attrs_of(attrs)
+    if "r" in a:
+        raise _Fallback
+    try:
+        style = int(a.get("s", "0"))
+    except ValueError:
+        style = -1
+    if style < 0:
+        raise unreadable(f"单元格 {ref.decode()} 的样式编号无效")
+    t = a.get("t", "n")
+    if t not in _TYPES:
+        raise unreadable(f"单元格 {ref.decode()} 的类型「{t[:10]}」无效")
+    return style, t, style < len(dates) and dates[style]
+
+
+def _number_text(v: bytes, ref: bytes) -> str:
+    text = v.decode("ascii").strip()
+    if _NUMBER.fullmatch(text) is None:
+        raise unreadable(f"单元格 {ref.decode()} 的数值「{text[:20]}」无效")
+    return text
+
+
+def _value_text(v: bytes, t: str, limits: Limits) -> str:
+    text = unescape(v)
+    if "_x" in text:
+        text = ooxml_unescape(text)
+    if len(text) > limits.max_string_length:
+        raise _too_long(limits)
+    if t == "b":
+        text = text.strip()
+        text = {"true": "1", "false": "0"}.get(text, text)
+    return text
+
+
+def _complex_cell(inner: bytes, t: str, style: int, is_date: bool, sst: list[str], limits: Limits,
+                  ref: bytes) -> Cell | None:
+    """A cell whose content is more than one <v>: a formula, an inline string, …"""
+    if inner.isspace():
+        return None
+    v = None
+    formula = None
+    fm = _F.search(inner)
+    if fm is not None:
+        ftext = fm.group(2)
+        formula = ooxml_unescape(unescape(ftext)) if ftext else ""
+        if len(formula) > limits.max_string_length:
+            raise _too_long(limits)
+    vm = _V.search(inner)
+    if vm is not None:
+        v = vm.group(1) or b""
+    elif t == "inlineStr":
+        im = _IS.search(inner)
+        if im is not None:
+            body = im.group(1)
+            if b"<rPh" in body:
+                body = _RPH.sub(b"", body)
+            v = b"".join(_T.findall(body))
+    if formula is None:
+        if not v and t != "inlineStr":
+            return None
+        if v is None:
+            return None
+    if v is None or (not v and t not in ("str", "inlineStr")):
+        return Cell("n" if t in ("n", "s") else t, "", formula, False, is_date, style)
+    if t == "n":
+        return Cell("n", _number_text(v, ref), formula, True, is_date, style)
+    if t == "s":
+        try:
+            idx = int(v)
+        except ValueError:
+            raise unreadable(f"单元格 {ref.decode()} 的共享字符串编号无效") from None
+        if not 0 <= idx < len(sst):
+            raise unreadable(f"单元格 {ref.decode()} 的共享字符串编号越界")
+        return Cell("s", sst[idx], formula, True, is_date, style)
+    return Cell(t, _value_text(v, t, limits), formula, True, is_date, style)
 
 
 def _sheet_expat(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int) -> SheetResult:
@@ -481,9 +548,9 @@ def _finish(st, cells, sst, dates, n_dates, limits) -> None:
     v, f = st["v"], st["f"]
     formula = ooxml_unescape(f) if f is not None else None
     is_date = style < n_dates and dates[style]
-    if v is None or (v == "" and t in ("n", "s", "b", "e", "d")):
-        if formula is None:
-            return
+    if formula is None and (v is None or (v == "" and t != "inlineStr")):
+        return  # a formatted blank
+    if v is None or (v == "" and t not in ("str", "inlineStr")):
         cells[(row, col)] = Cell("n" if t in ("n", "s") else t, "", formula, False, is_date, style)
         return
     if t == "n":
