@@ -99,6 +99,11 @@ def sample_workbook(path: Path) -> Path:
         ws.cell(i, 3, c)
         ws.cell(i, 4, d)
         ws.cell(i, 5, f"=SUM(B{i}:D{i})")
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    ws["E4"].font = Font(bold=True, color="FF0000FF")
+    ws["E2"].border = Border(left=Side(style="thin"), bottom=Side(style="thin"))
+    ws["C5"].alignment = Alignment(horizontal="right")
     ws["A9"] = "情况说明"
     ws["B9"] = "上月误报增量，已更正为累计数 <注> & “引号”"
     ws.merge_cells("B9:H9")

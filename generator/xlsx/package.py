@@ -29,12 +29,15 @@ def _mib(n: int) -> str:
 
 
 class Entry:
-    """One central-directory record (the names Entry uses)."""
+    """One central-directory record (attribute names as zipfile.ZipInfo has them);
+    `central` is the record's own bytes (the annotator copies it)."""
 
     __slots__ = ("filename", "raw_name", "flag_bits", "compress_type", "CRC", "compress_size", "file_size",
-                 "header_offset")
+                 "header_offset", "central")
 
-    def __init__(self, filename, raw_name, flag_bits, compress_type, crc, compress_size, file_size, header_offset):
+    def __init__(self, filename, raw_name, flag_bits, compress_type, crc, compress_size, file_size, header_offset,
+                 central=b""):
+        self.central = central
         self.filename = filename
         self.raw_name = raw_name
         self.flag_bits = flag_bits
@@ -107,7 +110,8 @@ def central_directory(data: bytes, limits: Limits) -> list[Entry]:
         if 0xFFFFFFFF in (csize, usize, offset):
             usize, csize, offset = _zip64_extra(data[pos + 46 + nlen:pos + 46 + nlen + xlen], usize, csize, offset)
         name = raw.decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        out.append(Entry(name, raw, flags, method, crc, csize, usize, offset))
+        out.append(Entry(name, raw, flags, method, crc, csize, usize, offset,
+                         data[pos:pos + 46 + nlen + xlen + clen]))
         if len(out) > limits.max_entries:
             raise ReadError("file-too-large", {"reason": f"压缩包内部件超过 {limits.max_entries} 个"})
         pos += 46 + nlen + xlen + clen
@@ -126,7 +130,8 @@ class Package:
         self._rels: dict[str, list[tuple[str, str, str, bool]]] = {}
         self._types: tuple[dict[str, str], dict[str, str]] | None = None
         self.entries: dict[str, Entry] = {}
-        for info in central_directory(data, limits):
+        self.order: list[Entry] = central_directory(data, limits)
+        for info in self.order:
             key = info.filename.lower()
             if key in self.entries:
                 raise unreadable(f"压缩包内有重名的部件「{info.filename}」")

@@ -41,6 +41,22 @@ _REF_SPLIT = re.compile(rb"([A-Z]+)([0-9]+)")
 # when it grows past _REFS_MAX entries.
 _REFS: dict[bytes, tuple[int, int]] = {}
 _REFS_MAX = 65_536
+# Per workbook, cells of equal values shared; bounded, so unique values cost no more.
+_VCACHE_MAX = 16_384
+# sheetData is scanned in slices of about this many bytes, cut after a </row>, so the
+# list of matches in hand stays small whatever the sheet's size.
+_SLICE = 1 << 18
+
+
+def _chunks(sd: bytes):
+    """_CELL.findall over sheetData, slice by slice."""
+    pos = 0
+    size = len(sd)
+    while pos < size:
+        cut = sd.find(b"</row>", pos + _SLICE) if pos + _SLICE < size else -1
+        end = size if cut < 0 else cut + 6
+        yield _CELL.findall(sd, pos, end)
+        pos = end
 # The root start tag binding a prefix to the spreadsheet namespace (transitional or Strict).
 _MAIN_PREFIX = re.compile(rb'xmlns:[\w.\-]+\s*=\s*["\'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main'
                           rb'|http://purl\.oclc\.org/ooxml/spreadsheetml/main)["\']')
@@ -255,9 +271,6 @@ def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
     if expected > budget:
         raise _too_many(limits)
     _header_tail(res, head, limits, budget)
-    found = _CELL.findall(sd)
-    if len(found) != expected:
-        raise _Fallback
 
     cells = res.cells
     attrcache: dict[bytes, tuple[int, str, bool]] = {b"": (0, "n", bool(dates) and dates[0])}
@@ -266,64 +279,69 @@ def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
     refs = _REFS
     if len(refs) > _REFS_MAX:
         refs.clear()
-    for ref, attrs, v, f, fv, inner in found:
-        # Subscripts in try blocks: the hits (nearly all) cost no method call.
-        try:
-            key = refs[ref]
-        except KeyError:
-            key = refs[ref] = _key(ref)
-        if v:
-            # A plain value: cells with the same attributes and value are one Cell.
+    n = 0
+    for found in _chunks(sd):
+        n += len(found)
+        for ref, attrs, v, f, fv, inner in found:
+            key = refs.get(ref)
+            if key is None:
+                key = _key(ref)
+                if len(refs) < _REFS_MAX:
+                    refs[ref] = key
+            if v:
+                # A plain value: cells with the same attributes and value are one Cell.
+                cell = vcache.get((attrs, v))
+                if cell is not None:
+                    cells[key] = cell
+                    continue
             try:
-                cells[key] = vcache[attrs, v]
-                continue
+                style, t, is_date = attrcache[attrs]
             except KeyError:
-                pass
-        try:
-            style, t, is_date = attrcache[attrs]
-        except KeyError:
-            style, t, is_date = attrcache[attrs] = _cell_attrs(attrs, dates, ref)
-        if v:
-            if t == "s":
-                try:
-                    idx = int(v)
-                except ValueError:
-                    raise unreadable(f"单元格 {(ref).decode()} 的共享字符串编号无效") from None
-                if idx >= n_sst or idx < 0:
-                    raise unreadable(f"单元格 {(ref).decode()} 的共享字符串编号越界")
-                cell = Cell("s", sst[idx], None, True, is_date, style)
-            elif t == "n":
-                text = v.decode("ascii")
-                if not v.isdigit() and number(text) is None:
-                    text = _number_text(v, ref)
-                cell = Cell("n", text, None, True, is_date, style)
-            else:
-                cell = Cell(t, _value_text(v, t, limits), None, True, is_date, style)
-            cells[key] = vcache[attrs, v] = cell
-        elif f:
-            formula = unescape(f)
-            if "_x" in formula:
-                formula = ooxml_unescape(formula)
-            if len(formula) > limits.max_string_length:
-                raise _too_long(limits)
-            if not fv and t != "str":
-                cells[key] = Cell("n" if t in ("n", "s") else t, "", formula, False, is_date, style)
-            elif t == "n":
-                text = fv.decode("ascii")
-                if not fv.isdigit() and number(text) is None:
-                    text = _number_text(fv, ref)
-                cells[key] = Cell("n", text, formula, True, is_date, style)
-            elif t == "s":
-                cells[key] = _complex_cell(b"<f>" + f + b"</f><v>" + fv + b"</v>", t, style, is_date, sst,
-                                                  limits, ref)
-            else:
-                cells[key] = Cell(t, _value_text(fv, t, limits), formula, True, is_date, style)
-        elif inner:
-            cell = _complex_cell(inner, t, style, is_date, sst, limits, ref)
-            if cell is not None:
+                style, t, is_date = attrcache[attrs] = _cell_attrs(attrs, dates, ref)
+            if v:
+                if t == "s":
+                    try:
+                        idx = int(v)
+                    except ValueError:
+                        raise unreadable(f"单元格 {ref.decode()} 的共享字符串编号无效") from None
+                    if idx >= n_sst or idx < 0:
+                        raise unreadable(f"单元格 {ref.decode()} 的共享字符串编号越界")
+                    cell = Cell("s", sst[idx], None, True, is_date, style)
+                elif t == "n":
+                    text = v.decode("ascii")
+                    if not v.isdigit() and number(text) is None:
+                        text = _number_text(v, ref)
+                    cell = Cell("n", text, None, True, is_date, style)
+                else:
+                    cell = Cell(t, _value_text(v, t, limits), None, True, is_date, style)
                 cells[key] = cell
-        # else: a formatted blank (<c …/>, <c …></c>, <c …><v></v></c>)
-    n = len(found)
+                if len(vcache) < _VCACHE_MAX:
+                    vcache[attrs, v] = cell
+            elif f:
+                formula = unescape(f)
+                if "_x" in formula:
+                    formula = ooxml_unescape(formula)
+                if len(formula) > limits.max_string_length:
+                    raise _too_long(limits)
+                if not fv and t != "str":
+                    cells[key] = Cell("n" if t in ("n", "s") else t, "", formula, False, is_date, style)
+                elif t == "n":
+                    text = fv.decode("ascii")
+                    if not fv.isdigit() and number(text) is None:
+                        text = _number_text(fv, ref)
+                    cells[key] = Cell("n", text, formula, True, is_date, style)
+                elif t == "s":
+                    cells[key] = _complex_cell(b"<f>" + f + b"</f><v>" + fv + b"</v>", t, style, is_date, sst,
+                                               limits, ref)
+                else:
+                    cells[key] = Cell(t, _value_text(fv, t, limits), formula, True, is_date, style)
+            elif inner:
+                cell = _complex_cell(inner, t, style, is_date, sst, limits, ref)
+                if cell is not None:
+                    cells[key] = cell
+            # else: a formatted blank (<c …/>, <c …></c>, <c …><v></v></c>)
+    if n != expected:
+        raise _Fallback
     res.count += n
     if res.count > budget:
         raise _too_many(limits)
@@ -332,11 +350,21 @@ def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
     return res
 
 
+_COLS: dict[bytes, int] = {}
+
+
 def _key(ref: bytes) -> tuple[int, int]:
     """(row, column) of an A1 reference, inside the grid."""
     colb, rowb = _REF_SPLIT.fullmatch(ref).groups()
-    row, col = int(rowb), col_number(colb.decode("ascii"))
-    if not (1 <= row <= MAX_ROW and col <= MAX_COL):
+    col = _COLS.get(colb)
+    if col is None:
+        col = col_number(colb.decode("ascii"))
+        if col > MAX_COL:
+            raise _bad_ref(ref.decode("ascii"))
+        if len(_COLS) < 20_000:
+            _COLS[colb] = col
+    row = int(rowb)
+    if not 1 <= row <= MAX_ROW:
         raise _bad_ref(ref.decode("ascii"))
     return row, col
 
