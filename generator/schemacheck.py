@@ -129,6 +129,8 @@ def _to_findings(source: Source, error) -> list[Finding]:
         if keyword == "format" and error.validator_value == "date":
             rule = "应为真实存在的日期，写作 YYYY-MM-DD"
         return [source.finding("invalid-format", path, params={"field": field, "value": error.instance, "rule": rule})]
+    if keyword in ("oneOf", "anyOf"):
+        return [_alternatives(source, error, path, field)]
     problem = {
         "minItems": "至少需要 {v} 项",
         "maxItems": "最多 {v} 项",
@@ -138,5 +140,27 @@ def _to_findings(source: Source, error) -> list[Finding]:
         "uniqueItems": "列表中有重复项",
         "minProperties": "不能为空",
     }.get(keyword)
-    text = problem.format(v=error.validator_value) if problem else error.message
+    # Never echo jsonschema's English message (it dumps the whole instance): name the rule.
+    text = problem.format(v=error.validator_value) if problem else f"不符合结构规则“{keyword}”"
     return [source.finding("schema-violation", path, params={"field": field, "problem": text})]
+
+
+def _alternatives(source: Source, error, path: tuple, field: str) -> Finding:
+    """A oneOf/anyOf failure in words: which of the alternative fields to write.
+
+    The content schemas use these only as "write exactly one (oneOf) / at least one (anyOf)
+    of these fields"; other shapes get a plain Chinese sentence, never the English dump.
+    """
+    branches = error.validator_value if isinstance(error.validator_value, list) else []
+    names = [b["required"] for b in branches if isinstance(b, dict) and list(b) == ["required"]]
+    if len(names) != len(branches) or not names or not isinstance(error.instance, dict):
+        return source.finding("schema-violation", path, params={"field": field, "problem": "不符合任何一种允许的写法"})
+    choices = "或".join("「" + "、".join(n) + "」" for n in names)
+    present = [n for n in names if all(k in error.instance for k in n)]
+    if error.validator == "oneOf" and len(present) > 1:
+        keys = [k for n in present for k in n]
+        last = max(keys, key=lambda k: source.position(path + (k,), key=True))
+        return source.finding("schema-violation", path + (last,), key=True, params={
+            "field": field, "problem": f"{choices}只能写其中一个，不能同时写"})
+    need = "必须写且只能写" if error.validator == "oneOf" else "至少要写"
+    return source.finding("schema-violation", path, key=True, params={"field": field, "problem": f"{need}{choices}之一"})
