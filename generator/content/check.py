@@ -76,6 +76,7 @@ REFERENCES: tuple[tuple[str, tuple, str], ...] = (
     ("criteria", ("document",), "document"),
     ("criteria", ("source",), "clause"),
     ("criteria", ("items", "*", "source"), "clause"),
+    ("criteria", ("form", "id"), "form"),
     ("figures", ("document",), "document"),
     ("figures", ("figures", "*", "source"), "clause"),
     ("figures", ("figures", "*", "part_of"), "figure"),
@@ -211,7 +212,15 @@ def _scope_text(content: Content, refs: list) -> str | None:
 
 def _check_quotes(content: Content) -> list[Finding]:
     out: list[Finding] = []
-    text_kinds = {"campaigns": ("phases", "period"), "criteria": ("items",)}
+    # Fields besides `quote` and `deadline.text` that quote their source verbatim, by the
+    # key that holds the object ("" for the file's top level).
+    verbatim = {
+        ("campaigns", "phases"): ("text",),
+        ("campaigns", "period"): ("text",),
+        ("criteria", ""): ("intro",),
+        ("criteria", "items"): ("text",),
+        ("organisations", "members"): ("name", "title"),
+    }
 
     def visit(source: Source, node: Any, path: tuple, refs: list, folder: str) -> None:
         if isinstance(node, dict):
@@ -223,9 +232,10 @@ def _check_quotes(content: Content) -> list[Finding]:
                 quoted.append((path + ("quote",), node["quote"]))
             if isinstance(node.get("deadline"), dict) and "text" in node["deadline"]:
                 quoted.append((path + ("deadline", "text"), node["deadline"]["text"]))
-            owner = next((p for p in reversed(path) if isinstance(p, str)), None)
-            if "text" in node and owner in text_kinds.get(folder, ()):
-                quoted.append((path + ("text",), node["text"]))
+            owner = next((p for p in reversed(path) if isinstance(p, str)), "")
+            for key in verbatim.get((folder, owner), ()):
+                if key in node:
+                    quoted.append((path + (key,), node[key]))
             for qpath, quote in quoted:
                 if scope is not None and isinstance(quote, str) and squash(quote) not in scope:
                     shown = quote if len(quote) <= 30 else quote[:28] + "……"
