@@ -54,6 +54,7 @@ REFERENCES: tuple[tuple[str, tuple, str], ...] = (
     ("organisations", ("organisations", "*", "members", "*", "source"), "clause"),
     ("responsibilities", ("document",), "document"),
     ("responsibilities", ("responsibilities", "*", "actor"), "organisation"),
+    ("responsibilities", ("responsibilities", "*", "recipient"), "organisation"),
     ("responsibilities", ("responsibilities", "*", "source"), "clause"),
     ("responsibilities", ("responsibilities", "*", "procedure"), "procedure"),
     ("procedures", ("document",), "document"),
