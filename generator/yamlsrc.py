@@ -67,15 +67,19 @@ def format_path(path: JsonPath) -> str:
 
 
 _PROBLEMS_ZH = {
-    "mapping values are not allowed here": "此处不能出现“: ”；文字中含冒号时，请给整段文字加引号",
+    "mapping values are not allowed": "此处不能出现“: ”；文字中含冒号时，请给整段文字加引号",
     "could not find expected ':'": "缺少“:”，或上一行的引号没有闭合",
     "found character '\\t' that cannot start any token": "不能用制表符（Tab）缩进，请改用空格",
+    "that cannot start any token": "此处的字符不能作为一个值的开头；以 @、`、% 等开头的文字请加引号",
     "did not find expected key": "缩进不一致，或列表项与键混在同一层",
     "did not find expected '-' indicator": "列表项缩进不一致",
     "found undefined alias": "引用了未定义的锚点（*别名）",
     "found unexpected end of stream": "文件意外结束：引号或括号没有闭合",
     "found unknown escape character": "双引号字符串中有无法识别的转义符“\\”，请改用单引号",
     "expected <document start>, but found '<block mapping start>'": "文件中有多余的缩进",
+    "did not find expected <document start>": "文件中有多余的缩进",
+    "did not find expected ',' or '}'": "花括号 { } 没有闭合，或其中的项之间缺少逗号",
+    "did not find expected ',' or ']'": "方括号 [ ] 没有闭合，或其中的项之间缺少逗号",
     "but found another document": "一个文件只能包含一个 YAML 文档（不要用“---”分隔）",
 }
 
@@ -122,8 +126,11 @@ def loads(text: str, display: str) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or ""
+        if "cannot start any token" in problem and _char_at(text, line, col) == "\t":
+            problem = "found character '\\t' that cannot start any token"
         raise SourceError(
-            Finding("yaml-syntax", {"problem": _problem_zh(exc.problem)}, file=display, line=line, col=col)
+            Finding("yaml-syntax", {"problem": _problem_zh(problem)}, file=display, line=line, col=col)
         ) from None
     except yaml.YAMLError as exc:
         raise SourceError(Finding("yaml-syntax", {"problem": str(exc)}, file=display, line=1, col=1)) from None
@@ -133,6 +140,13 @@ def loads(text: str, display: str) -> Source:
     builder = _Builder(source)
     source.data = builder.build(node, ())
     return source
+
+
+def _char_at(text: str, line: int, col: int) -> str:
+    lines = text.split("\n")
+    if 1 <= line <= len(lines) and 1 <= col <= len(lines[line - 1]):
+        return lines[line - 1][col - 1]
+    return ""
 
 
 class _Builder:
