@@ -10,6 +10,7 @@ Dates stay strings (`2017-09-11`), so the JSON Schemas see what the maintainer w
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,10 @@ def load(path: Path, display: str | None = None) -> Source:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise SourceError(Finding("file-missing", {"file": shown}, file=shown, line=1, col=1)) from None
+        what = shown
+        if path.is_symlink():
+            what = f"{shown}（它是指向 {os.readlink(path)} 的链接，链接的目标不存在）"
+        raise SourceError(Finding("file-missing", {"file": what}, file=shown, line=1, col=1)) from None
     except OSError as exc:
         raise SourceError(
             Finding("file-unreadable", {"reason": exc.strerror or str(exc)}, file=shown, line=1, col=1)
