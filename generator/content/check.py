@@ -9,6 +9,7 @@ must run forwards and stated shares must match their figures.
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from decimal import Decimal
 from typing import Any, Iterator
 
@@ -262,13 +263,24 @@ def _check_ranges(content: Content) -> list[Finding]:
         "responsibilities", []
     ):
         for path, node in walk(source.data, ("**",)):
-            if isinstance(node, dict) and isinstance(node.get("start"), str) and isinstance(node.get("end"), str):
+            if isinstance(node, dict) and _is_date(node.get("start")) and _is_date(node.get("end")):
                 if node["start"] > node["end"]:
                     out.append(source.finding(
                         "schema-violation", path + ("end",),
                         params={"field": "end", "problem": f"结束日期 {node['end']} 早于开始日期 {node['start']}"},
                     ))
     return out
+
+
+def _is_date(value: Any) -> bool:
+    """A real YYYY-MM-DD date (an impossible one such as 2022-02-30 is reported by the schema)."""
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_figures(content: Content) -> list[Finding]:
