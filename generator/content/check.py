@@ -291,6 +291,10 @@ def _check_figures(content: Content) -> list[Finding]:
         for i, fig in enumerate(figures):
             if not isinstance(fig, dict):
                 continue
+            if fig.get("part_of") is not None and fig.get("part_of") == fig.get("id"):
+                out.append(source.finding("schema-violation", ("figures", i, "part_of"), params={
+                    "field": "part_of", "problem": "一个数字不能是它自身的一部分"}))
+                continue
             parent = by_id.get(fig.get("part_of"))
             value = fig.get("value")
             if parent is None or not isinstance(value, (int, float)) or not isinstance(parent.get("value"), (int, float)):
