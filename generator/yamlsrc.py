@@ -10,6 +10,7 @@ Dates stay strings (`2017-09-11`), so the JSON Schemas see what the maintainer w
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,14 @@ def _problem_zh(problem: str | None) -> str:
     return problem or "无法解析"
 
 
+_OS_REASONS_ZH = {
+    errno.EISDIR: "这是一个目录，不是文件",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.ELOOP: "符号链接循环指向自身",
+}
+
+
 def load(path: Path, display: str | None = None) -> Source:
     """Read and parse a YAML file; raise SourceError with a located Finding on failure."""
     shown = display or str(path)
@@ -104,9 +113,8 @@ def load(path: Path, display: str | None = None) -> Source:
             what = f"{shown}（它是指向 {os.readlink(path)} 的链接，链接的目标不存在）"
         raise SourceError(Finding("file-missing", {"file": what}, file=shown, line=1, col=1)) from None
     except OSError as exc:
-        raise SourceError(
-            Finding("file-unreadable", {"reason": exc.strerror or str(exc)}, file=shown, line=1, col=1)
-        ) from None
+        reason = _OS_REASONS_ZH.get(exc.errno or 0, exc.strerror or str(exc))
+        raise SourceError(Finding("file-unreadable", {"reason": reason}, file=shown, line=1, col=1)) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
