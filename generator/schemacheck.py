@@ -79,8 +79,13 @@ class SchemaSet:
     def check(self, source: Source, name: str) -> list[Finding]:
         validator = self.validator(name)
         findings: list[Finding] = []
+        seen: set[tuple] = set()
         for error in sorted(validator.iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path))):
-            findings.extend(_to_findings(source, error))
+            for finding in _to_findings(source, error):
+                key = (finding.code, finding.line, finding.col, finding.path, repr(sorted(finding.params.items())))
+                if key not in seen:  # one error per missing field names them all: report each once
+                    seen.add(key)
+                    findings.append(finding)
         return findings
 
 
@@ -101,7 +106,9 @@ def _to_findings(source: Source, error) -> list[Finding]:
             for k in extras
         ]
     if keyword == "required":
+        # jsonschema raises one error per missing field ("'quote' is a required property").
         missing = [r for r in error.validator_value if isinstance(error.instance, dict) and r not in error.instance]
+        missing = [r for r in missing if repr(r) in error.message] or missing
         return [source.finding("missing-field", path, key=True, params={"field": m}) for m in missing]
     if keyword == "type":
         expected = error.validator_value
