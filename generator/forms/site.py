@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.forms import describe as d
-from generator.forms.layout import COVER_NOTE
+from generator.forms.layout import cover_note
 from generator.forms.model import Form, Table, load_forms
 
 try:  # the site's own types once generator/site lands; a minimal stand-in until then
@@ -252,8 +252,10 @@ def _download(form: Form) -> str:
     return (
         "## 下载与填写 { #download }\n\n"
         f"下载空白报表：[{form.id}.xlsx](/{DOWNLOAD.format(form=form.id)})，在 Excel 或 WPS 中填写。\n\n"
-        f"!!! note \"填写前请注意\"\n    {esc(COVER_NOTE)}"
-        "每个填写格都有输入提示；填错时（如在件数格中填“无”）Excel/WPS 会当场提示。"
+        f"!!! note \"填写前请注意\"\n    {esc(cover_note(form))}"
+        "每个填写格都有输入提示；填错时"
+        + ("（如在件数格中填“无”）" if any(t.kind == "grid" for t in form.tables) else "")
+        + "Excel/WPS 会当场提示。"
         "但粘贴进来的内容不经这种检查，报送后仍会逐格校验。\n"
     )
 
