@@ -141,8 +141,8 @@ def _rows(m: SheetMatch, sheet: Sheet) -> list[Finding]:
 def _label_at(cells, lab: RowLabel, cols: int) -> bool:
     for c in range(1, cols + 1):
         cell = cells.get((lab.row, c))
-        if cell is not None and cell.kind in _TEXT_KINDS:
-            return fold_label(cell.text) == lab.folded
+        if cell is not None and cell.kind in _TEXT_KINDS and fold_label(cell.text) == lab.folded:
+            return True
     return False
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from generator.forms.layout import COVER_SHEET, LABEL_COLUMNS, STAMP_FORM, STAMP_VERSION, FormLayout, layout
 from generator.forms.model import Form, Table
 
 
+@lru_cache(maxsize=8192)
 def fold_label(text: str) -> str:
     """A label as compared: NFKC (（ → (), no whitespace."""
     return "".join(unicodedata.normalize("NFKC", text).split())

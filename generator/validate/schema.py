@@ -100,7 +100,8 @@ def _finding(filed: Filed, plan: Plan, key: tuple, keyword: str, instance) -> Fi
         elif table.kind == "cases":
             label = table.field(key[2]).label
         else:
-            label = filed.where[key].row_label if key in filed.where else key[-1]
+            w = filed.place(key)
+            label = w.row_label if w is not None else key[-1]
         return filed.finding("text-too-long", key, {"label": label, "limit": _limit(table, key, form),
                                                     "count": len(instance)},
                              value=instance[:20] + ("…" if len(instance) > 20 else ""))
@@ -110,7 +111,7 @@ def _finding(filed: Filed, plan: Plan, key: tuple, keyword: str, instance) -> Fi
     table = form.table(key[0])
     if len(key) == 1:
         if table.kind == "cases" and keyword == "MaxItems" and isinstance(instance, list):
-            first = filed.where.get((table.id, table.capacity, table.fields[0].id, None))
+            first = filed.place((table.id, table.capacity, table.fields[0].id, None))
             f = Finding("too-many-cases", {"count": len(instance), "limit": table.capacity},
                         value=str(len(instance)), expected=str(table.capacity), sheet=first.sheet if first else table.sheet,
                         cell=first.cell if first else None, row=first.row_label if first else None)
@@ -134,7 +135,8 @@ def _finding(filed: Filed, plan: Plan, key: tuple, keyword: str, instance) -> Fi
             hint = ""
             if table.none_answers:
                 hint = "如本期没有相关情况，请填写“" + "”或“".join(table.none_answers) + "”。"
-            label = filed.where[key].row_label if key in filed.where else key[1]
+            w = filed.place(key)
+            label = w.row_label if w is not None else key[1]
             return filed.finding("required-field", key, {"label": label, "hint": hint})
         return filed.finding("invalid-value", key, {"kind_hint": ""}, value=typed)
     return None  # pragma: no cover
