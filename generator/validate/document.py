@@ -9,8 +9,6 @@ where each key sits in the workbook, and the findings of reading itself
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from generator.findings import Finding
 from generator.validate import normalize as nz
 from generator.validate.locate import SheetMatch
@@ -19,32 +17,37 @@ from generator.xlsx.model import Workbook
 from generator.xlsx.refs import ref_name
 
 
-@dataclass(slots=True)
 class Where:
-    sheet: str
-    row: int
-    col: int
-    row_label: str | None
-    column_label: str | None
+    """Where a key sits in the filed workbook, in Excel's terms and the form's words."""
+
+    __slots__ = ("sheet", "row", "col", "row_label", "column_label")
+
+    def __init__(self, sheet: str, row: int, col: int, row_label: str | None, column_label: str | None):
+        self.sheet, self.row, self.col, self.row_label, self.column_label = sheet, row, col, row_label, column_label
 
     @property
     def cell(self) -> str:
         return ref_name(self.row, self.col)
 
 
-@dataclass(slots=True)
 class Filed:
-    document: dict
-    values: dict[tuple, nz.Read] = field(default_factory=dict)
-    where: dict[tuple, tuple] = field(default_factory=dict)  # key → (sheet, row, col, row label, column label)
-    absent: set[tuple] = field(default_factory=set)  # keys on a missing sheet or row
-    findings: list[Finding] = field(default_factory=list)
-    cases: dict[str, int] = field(default_factory=dict)  # cases table → number of cases
-    formulas: set[tuple] = field(default_factory=set)  # 合计 keys whose cell holds a formula
-    bad: set[tuple] = field(default_factory=set)  # keys the schema found wrong (rules skip them)
-    # Grid and case places are computed when asked (a finding), not stored per key.
-    grids: dict[str, tuple] = field(default_factory=dict)  # table → (sheet name, row map, slots)
-    case_rows: dict[str, tuple] = field(default_factory=dict)  # table → (sheet name, [(row, label)], slots)
+    """The document, every input's Read by key, and where each key sits."""
+
+    __slots__ = ("document", "values", "where", "absent", "findings", "cases", "formulas", "bad", "grids",
+                 "case_rows")
+
+    def __init__(self, document: dict):
+        self.document = document
+        self.values: dict[tuple, nz.Read] = {}
+        self.where: dict[tuple, tuple] = {}  # key → (sheet, row, col, row label, column label)
+        self.absent: set[tuple] = set()  # keys on a missing sheet or row
+        self.findings: list[Finding] = []
+        self.cases: dict[str, int] = {}  # cases table → number of cases
+        self.formulas: set[tuple] = set()  # 合计 keys whose cell holds a formula
+        self.bad: set[tuple] = set()  # keys the schema found wrong (rules skip them)
+        # Grid and case places are computed when a finding asks, not stored per key.
+        self.grids: dict[str, tuple] = {}  # table → (sheet name, row map, slots by key)
+        self.case_rows: dict[str, tuple] = {}  # table → (sheet name, [(row, label)], (field, option) → (col, label))
 
     def place(self, key: tuple) -> Where | None:
         """Where `key` sits in the filed workbook (None: on a missing sheet or row)."""
