@@ -121,3 +121,39 @@ def test_usage_errors_exit_2():
 def test_help_is_chinese():
     proc = run_cli("validate", "--help")
     assert proc.returncode == 0 and "--previous" in proc.stdout and "退出码" in proc.stdout
+
+
+def test_progress_only_on_a_terminal(hostile_text, tmp_path):
+    """Many files: progress on stderr when it is a terminal, nothing when piped."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    files = []
+    for i in range(9):
+        p = tmp_path / f"f{i}.xlsx"
+        p.write_bytes(hostile_text.read_bytes())
+        files.append(str(p))
+    piped = run_cli("validate", *files, "--format", "json")
+    assert piped.returncode == 1 and piped.stderr == ""
+    master, slave = pty.openpty()
+    env = dict(os.environ)
+    env.pop("YAOJIAN_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "validate", *files, "--format", "json"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    out, _ = proc.communicate(timeout=120)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.returncode == 1
+    assert "校验中 9/9" in seen.decode("utf-8", "replace")
+    assert json.loads(out)  # stdout stays clean JSON

@@ -191,6 +191,8 @@ def _op(wb, form: Form, op: dict) -> None:
         cell.value = value
         if isinstance(value, str) and not value.startswith("="):
             cell.data_type = "s"
+        if "number_format" in op:
+            cell.number_format = op["number_format"]
     elif kind == "repeat_case":  # copy the first case down until there are `count` cases
         t = next(t for t in form.tables if t.kind == "cases")
         ws = wb[t.sheet]

@@ -224,8 +224,10 @@ def date(cell, date1904: bool = False) -> Read:
     stripped = raw.strip()
     if not stripped:
         return Read(None, "blank", text=raw)
-    if cell.kind == "d":
-        stripped = stripped[:10]
+    if cell.kind == "d":  # an ISO 8601 date cell: a date, whatever its time part
+        if _ISO.fullmatch(stripped[:10]) and _real(stripped[:10]):
+            return Read(stripped[:10], "num", text=stripped[:10])
+        return Read(stripped, "text", text=raw)
     if _ISO.fullmatch(stripped) and _real(stripped):
         return Read(stripped, "num", text=raw, how=None if raw == stripped else "去掉空格", expected=stripped)
     m = _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", stripped))
