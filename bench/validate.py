@@ -162,17 +162,52 @@ def floor_batch(paths: list[Path], procs: int) -> tuple[float, float]:
     return time.perf_counter() - t, max(peaks)
 
 
-def run_timed(cmd: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB of the largest process of the command's tree (wait4's
-    rusage of the child carries its waited-for workers' maximum), exit code."""
-    import os
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return out
 
+
+def _hwm(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_timed(cmd: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, the peak resident memory (VmHWM, MB) of the largest process of the
+    command's tree — sampled every few ms while it runs (ru_maxrss would carry this
+    benchmark's own size across fork/exec) — and the exit code."""
+    import threading
+
+    peak = [0.0]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _pid, status, usage = os.wait4(proc.pid, 0)
+
+    def watch():
+        while proc.poll() is None:
+            for p in _tree(proc.pid):
+                peak[0] = max(peak[0], _hwm(p))
+            time.sleep(0.003)
+
+    th = threading.Thread(target=watch, daemon=True)
+    th.start()
+    proc.wait()
     wall = time.perf_counter() - t
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    th.join()
+    return wall, peak[0], proc.returncode
 
 
 def fresh(cmd: list[str], runs: int = 15) -> float:

@@ -221,3 +221,15 @@ def test_cli_previous_matches_the_library(case_files):
     assert proc.returncode == 1, proc.stderr
     lib = validate(entry["file"], project=Project(REPO), previous=entry["previous"]).to_dict()
     assert json.loads(proc.stdout) == [lib]
+
+
+def test_outdated_template_says_which_and_what_changed(case_files):
+    from generator.project import Project
+    from generator.validate import validate
+
+    entry = case_files[("template-outdated", "openpyxl")]
+    report = validate(entry["file"], project=Project(entry["project"]))
+    assert report.stopped and report.exit_code == 2 and report.form == "monthly-progress"
+    (f,) = report.findings
+    assert "1.0" in f.message and "1.1" in f.message
+    assert "表2 增加“其他”一行的说明" in f.message and "填报日期改为必填的日期格式" in f.message

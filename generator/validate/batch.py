@@ -69,14 +69,39 @@ def validate_many(paths: Sequence[str], project, *, previous: str | None = None,
                 progress(i, total)
         return out
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
     chunk = max(1, min(32, total // (jobs * 8)))
-    out = []
-    with ctx.Pool(jobs, initializer=_init, initargs=(str(project.root), previous, annotate_dir)) as pool:
-        for i, r in enumerate(pool.imap(_work, list(paths), chunksize=chunk), 1):
-            out.append(r)
+    init = (str(project.root), previous, annotate_dir)
+    out: list[Report] = []
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init, initargs=init) as pool:
+            for r in pool.map(_work, list(paths), chunksize=chunk):
+                out.append(r)
+                if progress:
+                    progress(len(out), total)
+    except BrokenProcessPool:
+        # A worker died (killed from outside, or a file that takes the process down):
+        # the files without a report are validated again, each in a process of its own,
+        # so that only the file that kills its process is marked.
+        for p in paths[len(out):]:
+            out.append(_isolated(p, ctx, init))
             if progress:
-                progress(i, total)
+                progress(len(out), total)
     return out
+
+
+def _isolated(path: str, ctx, init) -> Report:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from generator.findings import Finding
+
+    try:
+        with ProcessPoolExecutor(1, mp_context=ctx, initializer=_init, initargs=init) as pool:
+            return pool.submit(_work, path).result()
+    except BrokenProcessPool:
+        return Report.stop(path, Finding("unreadable-file", {"reason": "校验该文件的进程意外退出"}))
