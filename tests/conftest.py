@@ -56,3 +56,23 @@ def project_copy(tmp_path) -> Path:
         if (REPO / name).exists():
             shutil.copy(REPO / name, dest / name)
     return dest
+
+
+# -- the procedures site ------------------------------------------------------------------
+SITE_TODAY = "2022-06-15"  # inside 永川's 整治阶段, so 首页 has a current phase and next deadlines
+
+
+@pytest.fixture(scope="session")
+def site_project(tmp_path_factory) -> Path:
+    """A project for the site tests (tests/site_project.py), built once per session."""
+    from site_project import make_project
+
+    return make_project(tmp_path_factory.mktemp("site") / "proj")
+
+
+@pytest.fixture(scope="session")
+def built_site(site_project) -> Path:
+    """`yaojian build` run for real on `site_project`; the site folder it wrote."""
+    result = run_cli("build", "--root", str(site_project), "--today", SITE_TODAY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site_project / "site"
