@@ -26,7 +26,9 @@ class BuildResult:
     built: bool = False
     pages: int = 0
     files: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole build
+    check_seconds: float = 0.0
+    generate_seconds: float = 0.0  # content -> Markdown pages and files
     mkdocs_seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # why mkdocs failed, its own words
     providers: dict[str, str] = field(default_factory=dict)
@@ -65,12 +67,14 @@ def build(
     started = time.perf_counter()
     site = Path(site_dir) if site_dir else project.site
     result = BuildResult(check=check_project(project) if check else CheckResult(), site=site)
+    result.check_seconds = time.perf_counter() - started
     if result.check.errors:
         return result
     if not project.mkdocs_yml.is_file():
         result.problems.append(f"找不到网站配置文件 {project.display(project.mkdocs_yml)}")
         return result
 
+    t0 = time.perf_counter()
     content = content_mod.load(project)
     ctx = build_context(project, content, today or date.today())
     collected = registry.collect(ctx)
@@ -81,6 +85,7 @@ def build(
         docs = Path(docs_dir) if docs_dir else Path(tmp) / "docs"
         write_docs(docs, collected)
         registry.write_optional_files(project, docs)
+        result.generate_seconds = time.perf_counter() - t0
         site.parent.mkdir(parents=True, exist_ok=True)
         _clean_stale(site)
         staging = site.parent / f".{site.name}.new-{uuid.uuid4().hex[:8]}"

@@ -22,7 +22,7 @@ def esc(text) -> str:
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_SPECIAL.sub(r"\\\1", s)
     s = _LINE_START.sub(r"\1\2\\\3", s)
-    if s.startswith(("-", "=")):
+    if s.startswith("-"):
         s = "\\" + s
     return s
 
