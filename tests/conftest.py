@@ -76,3 +76,12 @@ def built_site(site_project) -> Path:
     result = run_cli("build", "--root", str(site_project), "--today", SITE_TODAY)
     assert result.returncode == 0, result.stdout + result.stderr
     return site_project / "site"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """`yaojian build` of the repository itself (content/ and forms/ as they are), into a temp folder."""
+    out = tmp_path_factory.mktemp("real") / "site"
+    result = run_cli("build", "--root", str(REPO), "--site-dir", str(out), "--today", SITE_TODAY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out

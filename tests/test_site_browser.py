@@ -1,5 +1,6 @@
-"""The built site in a real browser (Debian chromium through Playwright, no internet):
-Chinese search recall, following a result to its clause, print, screenshots, offline."""
+"""The repository's own site in a real browser (Debian chromium through Playwright, no
+internet): Chinese search recall, following a result to its clause, print, screenshots,
+offline."""
 
 from __future__ import annotations
 
@@ -43,8 +44,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server(built_site):
-    handler = functools.partial(_Quiet, directory=str(built_site))
+def server(real_site):
+    handler = functools.partial(_Quiet, directory=str(real_site))
     srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     srv.daemon_threads = True
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
@@ -79,8 +80,16 @@ def page(context, server):
 
 
 @pytest.fixture(scope="module")
-def parsed(built_site):
-    return pages(built_site)
+def parsed(real_site):
+    return pages(real_site)
+
+
+@pytest.fixture(scope="module")
+def repo_content():
+    from generator import content as content_mod
+    from generator.project import Project
+
+    return content_mod.load(Project(REPO))
 
 
 def _wait_search_ready(pg) -> None:
@@ -112,11 +121,8 @@ def _page_of(url: str, server: str) -> str:
     return urlsplit(url).path.lstrip("/") or "index.html"
 
 
-def test_query_set_stands_in_the_documents(site_project):
-    from generator import content as content_mod
-    from generator.project import Project
-
-    content = content_mod.load(Project(site_project))
+def test_query_set_stands_in_the_documents(repo_content):
+    content = repo_content
     texts = [fold(content.document_text(d)) for d in content.documents]
     assert len(QUERIES) >= 30
     assert not [q for q in QUERIES if not any(fold(q) in t for t in texts)]
@@ -200,17 +206,20 @@ def _not_blank(pg, png: bytes) -> dict:
     )
 
 
-@pytest.mark.parametrize("path", [
-    "index.html", "documents/dongying-2017-61.html", "procedures/dy-clue-notice.html", "schedule/index.html",
-    "organisations/yc-wg.html",
-])
-def test_screenshot_is_not_blank(context, server, path):
+@pytest.mark.parametrize("kind", ["home", "document", "procedure", "schedule", "roster"])
+def test_screenshot_is_not_blank(context, server, repo_content, kind):
+    procedure = min(repo_content.procedures)
+    group = min(o for o, org in repo_content.organisations.items() if org.get("members"))
+    path = {
+        "home": "index.html", "document": "documents/dongying-2017-61.html", "schedule": "schedule/index.html",
+        "procedure": f"procedures/{procedure}.html", "roster": f"organisations/{group}.html",
+    }[kind]
     pg = context.new_page()
     pg.goto(f"{server}/{path}")
     pg.wait_for_load_state("networkidle")
     png = pg.screenshot(full_page=True)
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / ("site-" + path.replace("/", "-").replace(".html", ".png"))).write_bytes(png)
+    (ARTIFACTS / f"site-{kind}.png").write_bytes(png)
     stats = _not_blank(pg, png)
     assert stats["colours"] > 20 and 0.002 < stats["dark"] < 0.6, stats
     pg.close()

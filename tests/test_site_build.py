@@ -28,6 +28,19 @@ def content(site_project):
     return content_mod.load(Project(site_project))
 
 
+@pytest.fixture(scope="module", params=["fixture", "repository"])
+def any_site(request):
+    """Both builds: the fixture project's and the repository's own; (site, parsed pages, content)."""
+    from generator import content as content_mod
+    from generator.project import Project
+
+    if request.param == "fixture":
+        site, root = request.getfixturevalue("built_site"), request.getfixturevalue("site_project")
+    else:
+        site, root = request.getfixturevalue("real_site"), REPO
+    return site, pages(site), content_mod.load(Project(root))
+
+
 def test_every_section_is_built(built_site):
     for path in [
         "index.html", "documents/index.html", "organisations/index.html", "procedures/index.html",
@@ -44,14 +57,16 @@ def test_no_staging_folders_left(site_project, built_site):
     assert not [p.name for p in site_project.iterdir() if p.name.startswith(".site.")]
 
 
-def test_every_clause_has_its_anchor(content, parsed):
+def test_every_clause_has_its_anchor(any_site):
+    _, parsed, content = any_site
     missing = [ref for ref, clause in content.clauses.items()
                if clause.id not in parsed[f"documents/{clause.doc}.html"].ids]
     assert not missing
 
 
-def test_every_clause_stands_verbatim_on_its_page(content, parsed):
+def test_every_clause_stands_verbatim_on_its_page(any_site):
     """Each clause's own text, folded as search folds it, is in its document page's text."""
+    _, parsed, content = any_site
     missing = []
     for doc in DOCS:
         page = fold(parsed[f"documents/{doc}.html"].article)
@@ -63,12 +78,14 @@ def test_every_clause_stands_verbatim_on_its_page(content, parsed):
     assert not missing
 
 
-def test_every_link_and_anchor_resolves(built_site, parsed):
-    assert not broken_links(built_site, parsed)
+def test_every_link_and_anchor_resolves(any_site):
+    site, parsed, _ = any_site
+    assert not broken_links(site, parsed)
 
 
-def test_clause_links_point_at_clause_anchors(content, parsed):
+def test_clause_links_point_at_clause_anchors(any_site):
     """Links into documents use the clause id as anchor, and there are many of them."""
+    _, parsed, content = any_site
     links = [(page, v) for page, info in parsed.items() for _, _, v in info.links if "documents/" in v and "#" in v]
     assert len(links) > 50
     for page, value in links:
@@ -140,7 +157,8 @@ def test_calendar_file_imports(built_site):
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
 
 
-def test_search_index_holds_segmented_chinese(built_site):
+def test_search_index_holds_segmented_chinese(any_site):
+    built_site = any_site[0]
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert "\\u200b" in index["config"]["separator"]
     texts = [d["text"] for d in index["docs"]]
@@ -148,7 +166,8 @@ def test_search_index_holds_segmented_chinese(built_site):
     assert any("专项\u200b整治" in t for t in texts)
 
 
-def test_site_asks_nothing_of_the_internet(built_site, parsed):
+def test_site_asks_nothing_of_the_internet(any_site):
+    built_site, parsed, _ = any_site
     for page, info in parsed.items():
         for tag, attr, value in info.links:
             assert not value.startswith(("http://", "https://", "//")) or value.startswith("http://www.w3.org/"), \
@@ -157,7 +176,8 @@ def test_site_asks_nothing_of_the_internet(built_site, parsed):
     assert "fonts.googleapis" not in html and "unpkg" not in html and "fonts.gstatic" not in html
 
 
-def test_errors_page_lists_every_finding_code(parsed):
+def test_errors_page_lists_every_finding_code(any_site):
+    parsed = any_site[1]
     from generator.findings import catalogue
 
     assert set(catalogue()) <= parsed["errors/index.html"].ids
@@ -217,3 +237,22 @@ def test_build_has_chinese_help():
 def test_readme_lists_build():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert readme.count("`yaojian build") >= 2  # Chinese and English
+
+
+def test_criteria_lists_come_from_the_form_definitions(real_site):
+    """大案要案情形 and the 重点领域 lists are read from forms/, where they are written once."""
+    from generator.forms.model import load_forms
+
+    html = (real_site / "criteria" / "index.html").read_text(encoding="utf-8")
+    monthly = load_forms(REPO / "forms")["monthly-progress"]
+    for option in monthly.table("major_cases").field("situation").options:
+        assert option.label in html
+    for column in monthly.table("drug").key_areas.columns:
+        assert column.label in html
+    assert "表 2. 药品案件查办情况 · 重点领域案件" in html
+
+
+def test_forms_placeholder_lists_the_defined_forms(real_site):
+    html = (real_site / "forms" / "index.html").read_text(encoding="utf-8")
+    for form_id in ("monthly-progress", "quarterly-report", "summary-report"):
+        assert form_id in html

@@ -109,7 +109,12 @@ def write_docs(docs: Path, collected) -> None:
     for page in collected.pages:
         path = docs / page.path
         path.parent.mkdir(parents=True, exist_ok=True)
-        front = "---\nsearch:\n  exclude: true\n---\n\n" if page.search_exclude else ""
+        search = []
+        if page.search_exclude:
+            search.append("  exclude: true")
+        if page.search_boost:
+            search.append(f"  boost: {page.search_boost}")
+        front = "---\nsearch:\n" + "\n".join(search) + "\n---\n\n" if search else ""
         path.write_text(front + page.markdown, encoding="utf-8")
     for f in collected.files:
         path = docs / f.path

@@ -14,6 +14,7 @@ from datetime import date
 from generator.content import Content, as_list
 from generator.project import Project
 from generator.site import deadlines as dl
+from generator.site.md import esc, link
 
 # Where each kind of thing is presented (docs paths).
 DOCUMENT_PAGE = "documents/{doc}.md"
@@ -49,6 +50,7 @@ class SiteContext:
     extracts: dict[str, list[Extract]] = field(default_factory=dict)
     # Docs paths made by the optional providers (run first), e.g. "forms/monthly-progress.md".
     provided: set[str] = field(default_factory=set)
+    _forms: dict | None = field(default=None, repr=False)
 
     # -- names --------------------------------------------------------------------------
     def org(self, org_id: str) -> dict:
@@ -59,12 +61,8 @@ class SiteContext:
         return (o.get("name") if o else None) or org_id
 
     def org_link(self, org_id: str) -> str:
-        from generator.site.md import link
-
         if org_id in self.content.organisations:
             return link(self.org_name(org_id), "/" + ORG_PAGE.format(org=org_id))
-        from generator.site.md import esc
-
         return esc(org_id)
 
     def orgs_links(self, refs) -> str:
@@ -78,20 +76,30 @@ class SiteContext:
         return d.get("short_title") or d.get("title") or doc_id
 
     def doc_link(self, doc_id: str) -> str:
-        from generator.site.md import link
-
         return link(self.doc_title(doc_id), "/" + DOCUMENT_PAGE.format(doc=doc_id))
 
     def form_link(self, form_id: str, text: str | None = None) -> str:
         """Link to a form's page (forms/<FORM_ID>.md) if the forms provider made one, else to 报表."""
-        from generator.site.md import esc
-
         page = FORM_PAGE.format(form=form_id)
         target = page if page in self.provided else "forms/index.md"
         return f"[{esc(text or self.form_title(form_id))}](/{target})"
 
+    def forms(self) -> dict:
+        """The form definitions (generator.forms.model.Form by id); {} if none can be read."""
+        if self._forms is None:
+            try:
+                from generator.forms.model import load_forms
+
+                self._forms = load_forms(self.project.forms) if self.project.forms.is_dir() else {}
+            except ImportError:  # the forms library is not there (yet)
+                self._forms = {}
+        return self._forms
+
     def form_title(self, form_id: str) -> str:
-        """A form's name as the documents give it (the 附件 clause that carries it)."""
+        """A form's title: from its definition, else as the documents give it (the 附件 clause)."""
+        form = self.forms().get(form_id)
+        if form is not None and getattr(form, "title", None):
+            return form.title
         for clause in self.content.clauses.values():
             form = clause.data.get("form")
             if isinstance(form, dict) and form.get("id") == form_id and not form.get("table"):
@@ -100,16 +108,25 @@ class SiteContext:
 
     # -- clauses ------------------------------------------------------------------------
     def clause_label(self, ref: str) -> str:
-        """How people cite a clause: its numbers down the tree, else its title or opening words."""
+        """How people cite a clause: its numbers down the tree (二、（二）; 附件 1 填表须知 3.),
+        else its title or opening words."""
         clause = self.content.clause(ref)
         if clause is None:
             return ref
-        chain = [*clause.ancestors(), clause]
-        nums = "".join(c.data.get("num", "").strip() for c in chain)
-        if nums:
+        parts: list[str] = []
+        for c in [*clause.ancestors(), clause]:
+            num, title = c.data.get("num", "").strip(), (c.data.get("title") or "").strip()
+            if num:
+                parts.append(num)
+            elif parts and title and c is not clause:  # an unnumbered heading inside a numbered part
+                parts.append(title.rstrip("：:"))
+        if parts:
+            label = parts[0]
+            for part in parts[1:]:
+                label += (" " if label[-1].isalnum() and part[0].isalnum() else "") + part
             if not clause.data.get("num"):
-                return nums + "（" + _opening(clause) + "）"
-            return nums
+                label += "（" + _opening(clause) + "）"
+            return label
         title = clause.data.get("title")
         return title.strip() if title else _opening(clause)
 
@@ -119,8 +136,6 @@ class SiteContext:
 
     def clause_link(self, ref: str, with_doc: bool = True) -> str:
         """Markdown link to a clause: 《文件》条款."""
-        from generator.site.md import esc
-
         doc = ref.partition("#")[0]
         label = self.clause_label(ref)
         text = f"《{self.doc_title(doc)}》{label}" if with_doc else label

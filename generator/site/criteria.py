@@ -1,18 +1,16 @@
 """认定标准: criteria lists (重点查处案件, 大案要案情形, 重点领域 …), each item linked to its clause.
 
-A criteria set may instead point into a form definition (`field: form/table/field`): the
-list then comes from the forms provider (`generator.forms.site.field_options`), so a
-list that the form carries is written once, in the form.
+A criteria set may instead point into a form definition (`form: {id, table, field}`): the
+list is then read from the form (`generator.forms.model`) — the options of a choice field,
+or the columns of a table's 重点领域案件 grid (`field: key_areas`) — so a list the form
+carries is written once, in the form.
 """
 
 from __future__ import annotations
 
-from generator.site import registry
 from generator.site.context import CRITERIA_PAGE, SiteContext
 from generator.site.md import esc, heading, table
 from generator.site.page import Page
-
-FIELD_KEYS = ("field", "form_field")
 
 
 def pages(ctx: SiteContext) -> list[Page]:
@@ -50,17 +48,42 @@ def _set(ctx: SiteContext, crit: dict) -> str:
         ])
     if rows:
         parts.append(table(["序号", "情形", "说明", "来源"], rows))
-    ref = next((crit[k] for k in FIELD_KEYS if crit.get(k)), None)
-    if ref:
-        parts.append(_from_form(ctx, cid, ref))
+    if isinstance(crit.get("form"), dict):
+        parts.append(_from_form(ctx, cid, crit["form"]))
     return "\n".join(parts)
 
 
-def _from_form(ctx: SiteContext, cid: str, ref: str) -> str:
-    fn = registry.optional("generator.forms.site", "field_options")
-    options = list(fn(ctx.project, ref)) if fn else []
-    form_id = ref.split("/")[0]
-    if not options:
-        return f"此清单取自报表定义 {ctx.form_link(form_id)}（{esc(ref)}），报表定义尚未提供。\n"
-    rows = [[f'<span id="{cid}-option-{n}"></span>{n}', esc(o)] for n, o in enumerate(options, 1)]
-    return f"以下各项取自报表 {ctx.form_link(form_id)}（{esc(ref)}）：\n\n" + table(["序号", "项目"], rows)
+def form_list(ctx: SiteContext, ref: dict) -> tuple[str, list[tuple[str, str]]] | None:
+    """(the list's heading in the form, [(option id, label)]) of a form field, or None."""
+    form = ctx.forms().get(ref.get("id", ""))
+    if form is None:
+        return None
+    try:
+        tbl = form.table(ref.get("table", ""))
+    except StopIteration:
+        return None
+    field_id = ref.get("field", "")
+    if field_id == "key_areas" and tbl.key_areas is not None:
+        subs: dict[str, list[str]] = {}
+        for col in tbl.key_areas.columns:
+            if col.parent:
+                subs.setdefault(col.parent, []).append(col.label)
+        items = [(c.id, c.label + (f"（其中：{'、'.join(subs[c.id])}）" if c.id in subs else ""))
+                 for c in tbl.key_areas.columns if not c.parent]
+        return f"{tbl.heading} · {tbl.key_areas.title}", items
+    try:
+        fld = tbl.field(field_id)
+    except StopIteration:
+        return None
+    return f"{tbl.heading} · {fld.label}", [(o.id, o.label) for o in fld.options]
+
+
+def _from_form(ctx: SiteContext, cid: str, ref: dict) -> str:
+    found = form_list(ctx, ref)
+    form_id = ref.get("id", "")
+    where = "/".join(str(ref.get(k, "")) for k in ("id", "table", "field"))
+    if not found:
+        return f"此清单取自报表 {ctx.form_link(form_id)} 的栏目（{esc(where)}），该报表定义尚未提供。\n"
+    heading, items = found
+    rows = [[f'<span id="{cid}-{oid}"></span>{n}', esc(label)] for n, (oid, label) in enumerate(items, 1)]
+    return f"以下各项取自报表 {ctx.form_link(form_id)}：{esc(heading)}。\n\n" + table(["序号", "项目"], rows)

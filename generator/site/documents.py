@@ -9,6 +9,9 @@ from generator.site.context import DOCUMENT_PAGE, FIGURES_PAGE, SiteContext, _nu
 from generator.site.md import esc, heading, table
 from generator.site.page import Page
 
+# The documents' own words come first in search results; the other pages quote them.
+DOCUMENT_BOOST = 2
+
 # Roles whose clauses are printed as headings even without a number.
 _TITLE_ROLES = {"通知", "正文", "附件", "附件说明", "小标题", "填表须知"}
 
@@ -18,7 +21,7 @@ def pages(ctx: SiteContext) -> list[Page]:
     docs = sorted(ctx.content.documents.values(), key=lambda d: (str(d.get("date", "")), d["id"]))
     for order, doc in enumerate(docs):
         out.append(Page(DOCUMENT_PAGE.format(doc=doc["id"]), ctx.doc_title(doc["id"]), document_page(ctx, doc),
-                        "documents", order))
+                        "documents", order, search_boost=DOCUMENT_BOOST))
     out.append(Page("documents/index.md", "文件", index_page(ctx, docs), "documents"))
     if ctx.content.figures:
         out.append(Page(FIGURES_PAGE, "统计数字", figures_page(ctx), "documents", 1000))
@@ -141,9 +144,11 @@ def figures_page(ctx: SiteContext) -> str:
         for f in figs.get("figures", []):
             share = f"{f['share_percent']}%" if f.get("share_percent") is not None else ""
             part = esc(labels.get(f.get("part_of"), "")) if f.get("part_of") else ""
+            about = "约 " if f.get("approximate") else ""
+            since = f"<br><small>自{esc(dl.zh_date(dl.parse_date(f['since'])))}起</small>" if f.get("since") else ""
             rows.append([
                 f'<span id="{fig_id}-{f.get("id")}"></span>{esc(f.get("label", ""))}',
-                f"{esc(_number(f.get('value')))} {esc(f.get('unit', ''))}",
+                f"{about}{esc(_number(f.get('value')))} {esc(f.get('unit', ''))}{since}",
                 part,
                 share,
                 esc(f.get("quote", "")),

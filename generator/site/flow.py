@@ -3,7 +3,7 @@
 Steps are boxes in rows: a step's row is one below the furthest step that leads to it
 (`next`, or else the following step).  Edges to a later row are drawn downwards; edges
 back to an earlier step (a loop) run up the right-hand side.  Each box links to its step
-in the steps table.  Text is wrapped by its width in em (CJK 1em, Latin ~0.55em).
+in the steps table; an optional step ("可") has a dashed box.  Text is wrapped by its width in em (CJK 1em, Latin ~0.55em).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class Node:
     footer: str
     rank: int = 0
     col: int = 0
+    optional: bool = False  # a step the text makes optional ("可"): dashed box
     lines: list[str] = field(default_factory=list)
     x: float = 0
     y: float = 0
@@ -72,7 +73,8 @@ def edges_of(steps: list[dict]) -> list[tuple[int, int]]:
 
 def svg(steps: list[dict], labels: list[tuple[str, str, str]], anchors: list[str], title: str) -> str:
     """The diagram; `labels[i]` is (header, body, footer) of step i."""
-    nodes = [Node(s.get("id", str(i)), anchors[i], *labels[i]) for i, s in enumerate(steps)]
+    nodes = [Node(s.get("id", str(i)), anchors[i], *labels[i], optional=bool(s.get("discretionary")))
+             for i, s in enumerate(steps)]
     edges = edges_of(steps)
     # rank: longest path over forward edges (to a later step)
     for i in range(len(nodes)):
@@ -125,8 +127,9 @@ def svg(steps: list[dict], labels: list[tuple[str, str, str]], anchors: list[str
     for n in nodes:
         href = f"#{n.anchor}"
         out.append(f'<a href="{href}" xlink:href="{href}">')
+        dash = ' stroke-dasharray="5,3"' if n.optional else ""
         out.append(f'<rect x="{n.x:.1f}" y="{n.y:.1f}" width="{BOX_W}" height="{n.h:.0f}" rx="6" ry="6" '
-                   'fill="#f5f7ff" stroke="#3f51b5" stroke-width="1.2"/>')
+                   f'fill="#f5f7ff" stroke="#3f51b5" stroke-width="1.2"{dash}/>')
         ty = n.y + PAD + FONT
         tx = n.x + PAD
         out.append(f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="{FONT}" font-weight="bold" fill="#1a237e">'

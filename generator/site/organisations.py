@@ -18,9 +18,12 @@ GROUP_KINDS = {"议事协调机构"}
 def pages(ctx: SiteContext) -> list[Page]:
     orgs = ctx.content.organisations
     duties = defaultdict(list)
+    received = defaultdict(list)  # responsibilities whose recipient is the organisation
     for r in ctx.content.responsibilities:
         for actor in as_list(r.get("actor")):
             duties[actor].append(r)
+        for rec in as_list(r.get("recipient")):
+            received[rec].append(r)
     steps = defaultdict(list)  # org -> (procedure, n, step, as)
     for proc in ctx.content.procedures.values():
         for n, step in enumerate(proc.get("steps", []) or [], 1):
@@ -39,7 +42,7 @@ def pages(ctx: SiteContext) -> list[Page]:
     out = []
     ordered = sorted(orgs.items(), key=lambda kv: (places.get(kv[0], ""), kv[1].get("kind") == "泛称", kv[1].get("name", "")))
     for order, (org_id, org) in enumerate(ordered):
-        md = org_page(ctx, org, duties[org_id], steps[org_id], reports[org_id])
+        md = org_page(ctx, org, duties[org_id], steps[org_id], reports[org_id], received[org_id])
         out.append(Page(ORG_PAGE.format(org=org_id), org.get("name", org_id), md, "organisations", order))
     out.append(Page("organisations/index.md", "机构与职责", index_page(ctx, duties, steps, reports), "organisations"))
     return out
@@ -100,7 +103,7 @@ def index_page(ctx: SiteContext, duties, steps, reports) -> str:
     return "\n".join(parts)
 
 
-def org_page(ctx: SiteContext, org: dict, duties: list, steps: list, reports: list) -> str:
+def org_page(ctx: SiteContext, org: dict, duties: list, steps: list, reports: list, received: list = ()) -> str:
     oid = org["id"]
     parts = [f"# {esc(org.get('name', oid))}\n"]
     rows = []
@@ -150,6 +153,16 @@ def org_page(ctx: SiteContext, org: dict, duties: list, steps: list, reports: li
         for r in items:
             parts.append(_duty(ctx, r, oid))
 
+    if received:
+        parts.append(heading(2, "向本机构报告、通报或移送的事项", "received"))
+        parts.append(table(["事项", "由谁", "期限", "来源"], [[
+            f"[{esc(r.get('duty', ''))}](/{ORG_PAGE.format(org=as_list(r.get('actor'))[0])}#{r['id']})"
+            if as_list(r.get("actor")) else esc(r.get("duty", "")),
+            ctx.orgs_links(r.get("actor")),
+            esc(dl.describe(r.get("deadline"))),
+            ctx.sources_links(r.get("source"), with_doc=False),
+        ] for r in received]))
+
     if steps:
         parts.append(heading(2, "参与的工作流程", "procedures"))
         rows = []
@@ -186,10 +199,16 @@ def _duty(ctx: SiteContext, r: dict, page_org: str) -> str:
     lines = [f"**{esc(r.get('duty', ''))}**"]
     if r.get("topic"):
         lines[0] += f" <span class=\"yj-topic\">{esc(r['topic'])}</span>"
+    if r.get("discretionary"):
+        lines[0] += ' <span class="yj-topic" title="原文用“可”“可以”：可选做法（职权），不是必须">可选</span>'
     block = [f'<div class="yj-duty" id="{r["id"]}" markdown>\n', lines[0] + "\n"]
     if r.get("quote"):
         block.append(f"> {esc(r['quote'])}\n")
     facts = []
+    if r.get("condition"):
+        facts.append(f"适用：{esc(r['condition'])}")
+    if r.get("recipient"):
+        facts.append(f"对象：{ctx.orgs_links(r['recipient'])}")
     if r.get("deadline"):
         facts.append(f"期限：{esc(dl.describe(r['deadline']))}（原文：{esc(r['deadline'].get('text', ''))}）")
     others = [a for a in as_list(r.get("actor")) if a != page_org]

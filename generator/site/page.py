@@ -47,6 +47,8 @@ class Page:
     nav: bool = True
     # Kept out of the search index (e.g. a page that only repeats other pages).
     search_exclude: bool = False
+    # Ranks the page's search results higher (Material's `search.boost`), e.g. the verbatim documents.
+    search_boost: float | None = None
 
     def __post_init__(self) -> None:
         if self.section not in SECTION_KEYS:

@@ -54,6 +54,8 @@ def procedure_page(ctx: SiteContext, proc: dict) -> str:
     for n, step in enumerate(steps, 1):
         action = esc(step.get("action", ""))
         extra = []
+        if step.get("discretionary"):
+            action += '（<span title="原文用“可”“可以”：可选做法，不是必须">可选</span>）'
         if step.get("condition"):
             extra.append(f"适用：{esc(step['condition'])}")
         if step.get("recipient"):
