@@ -143,3 +143,20 @@ def test_provider_that_fails_to_import_is_not_hidden(monkeypatch):
     monkeypatch.setattr(registry.importlib, "import_module", broken)
     with pytest.raises(ModuleNotFoundError):
         registry.optional("generator.forms.site", "pages")
+
+
+def test_pages_kept_out_of_the_navigation_still_build_strictly(tmp_path, site_project):
+    """A provider's nav=False page is built and searchable, and strict mkdocs does not object."""
+    from generator.project import Project
+    from generator.site.build import run_mkdocs, write_docs
+    from generator.site.registry import Collected, nav
+
+    pages = [Page("index.md", "首页", "# 首页\n\n[隐藏页](/forms/hidden.md)\n", "home"),
+             Page("forms/index.md", "报表", "# 报表\n", "forms"),
+             Page("forms/hidden.md", "隐藏", "# 隐藏\n\n只在链接里出现。\n", "forms", nav=False)]
+    docs = tmp_path / "docs"
+    write_docs(docs, Collected(pages, [], {}))
+    site = tmp_path / "site"
+    problems = run_mkdocs(Project(site_project), docs, site, nav(pages), ["forms/hidden.md"])
+    assert problems == []
+    assert (site / "forms" / "hidden.html").is_file()

@@ -91,7 +91,8 @@ def build(
         staging = site.parent / f".{site.name}.new-{uuid.uuid4().hex[:8]}"
         t0 = time.perf_counter()
         try:
-            result.problems = run_mkdocs(project, docs, staging, registry.nav(collected.pages))
+            nav, hidden = registry.nav_and_hidden(collected.pages)
+            result.problems = run_mkdocs(project, docs, staging, nav, hidden)
             result.mkdocs_seconds = time.perf_counter() - t0
             if result.problems:
                 return result
@@ -122,8 +123,11 @@ def write_docs(docs: Path, collected) -> None:
         path.write_bytes(f.data)
 
 
-def mkdocs_config(project: Project, docs: Path, site: Path, nav: list):
-    """mkdocs' config: the project's mkdocs.yml plus the generated docs, nav and theme overrides."""
+def mkdocs_config(project: Project, docs: Path, site: Path, nav: list, hidden: list[str] = ()):
+    """mkdocs' config: the project's mkdocs.yml plus the generated docs, nav and theme overrides.
+
+    `hidden` pages are built but left out of the navigation on purpose (mkdocs' `not_in_nav`),
+    so strict mode does not take them for forgotten ones."""
     from mkdocs.config import load_config
     from mkdocs.utils.yaml import yaml_load
 
@@ -139,10 +143,11 @@ def mkdocs_config(project: Project, docs: Path, site: Path, nav: list):
         nav=nav,
         theme=theme,
         strict=True,
+        not_in_nav="\n".join("/" + path for path in hidden) or None,
     )
 
 
-def run_mkdocs(project: Project, docs: Path, site: Path, nav: list) -> list[str]:
+def run_mkdocs(project: Project, docs: Path, site: Path, nav: list, hidden: list[str] = ()) -> list[str]:
     """Build with mkdocs in strict mode; the warnings and errors that stopped it, if any."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, MkDocsException
@@ -155,7 +160,7 @@ def run_mkdocs(project: Project, docs: Path, site: Path, nav: list) -> list[str]
     logger.setLevel(logging.WARNING)
     logger.propagate = False
     try:
-        config = mkdocs_config(project, docs, site, nav)
+        config = mkdocs_config(project, docs, site, nav, hidden)
         mkdocs_build(config)
     except Abort as exc:
         return handler.messages or [str(exc)]

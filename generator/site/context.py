@@ -51,17 +51,25 @@ class SiteContext:
     # Docs paths made by the optional providers (run first), e.g. "forms/monthly-progress.md".
     provided: set[str] = field(default_factory=set)
     _forms: dict | None = field(default=None, repr=False)
+    # The content's views, computed once (Content recomputes them on every access).
+    organisations: dict[str, dict] = field(default_factory=dict)
+    responsibilities: list[dict] = field(default_factory=list)
+    procedures: dict[str, dict] = field(default_factory=dict)
+    campaigns: dict[str, dict] = field(default_factory=dict)
+    criteria: dict[str, dict] = field(default_factory=dict)
+    figures: dict[str, dict] = field(default_factory=dict)
+    form_clauses: dict[str, str] = field(default_factory=dict)  # form id -> the clause prescribing it
 
     # -- names --------------------------------------------------------------------------
     def org(self, org_id: str) -> dict:
-        return self.content.organisations.get(org_id, {})
+        return self.organisations.get(org_id, {})
 
     def org_name(self, org_id: str) -> str:
-        o = self.content.organisations.get(org_id)
+        o = self.organisations.get(org_id)
         return (o.get("name") if o else None) or org_id
 
     def org_link(self, org_id: str) -> str:
-        if org_id in self.content.organisations:
+        if org_id in self.organisations:
             return link(self.org_name(org_id), "/" + ORG_PAGE.format(org=org_id))
         return esc(org_id)
 
@@ -100,10 +108,9 @@ class SiteContext:
         form = self.forms().get(form_id)
         if form is not None and getattr(form, "title", None):
             return form.title
-        for clause in self.content.clauses.values():
-            form = clause.data.get("form")
-            if isinstance(form, dict) and form.get("id") == form_id and not form.get("table"):
-                return (clause.data.get("title") or form_id).strip()
+        ref = self.form_clauses.get(form_id)
+        if ref:
+            return (self.content.clauses[ref].data.get("title") or form_id).strip()
         return form_id
 
     # -- clauses ------------------------------------------------------------------------
@@ -157,7 +164,16 @@ def _opening(clause, n: int = 12) -> str:
 
 
 def build_context(project: Project, content: Content, today: date) -> SiteContext:
-    ctx = SiteContext(project, content, today)
+    ctx = SiteContext(
+        project, content, today,
+        organisations=content.organisations, responsibilities=content.responsibilities,
+        procedures=content.procedures, campaigns=content.campaigns, criteria=content.criteria,
+        figures=content.figures,
+    )
+    for ref, clause in content.clauses.items():
+        form = clause.data.get("form")
+        if isinstance(form, dict) and form.get("id") and not form.get("table"):
+            ctx.form_clauses.setdefault(form["id"], ref)
     _index_extracts(ctx)
     return ctx
 

@@ -18,7 +18,7 @@ def pages(ctx: SiteContext) -> list[Page]:
 
 
 def page(ctx: SiteContext) -> str:
-    sets = sorted(ctx.content.criteria.values(), key=lambda c: (c.get("document", ""), c["id"]))
+    sets = sorted(ctx.criteria.values(), key=lambda c: (c.get("document", ""), c["id"]))
     parts = ["# 认定标准\n\n案件认定和分类所依据的标准与清单，每一项都链接到原文条款。\n"]
     if sets:
         parts.append("\n".join(f"- [{esc(c.get('title', c['id']))}](#{c['id']})" for c in sets) + "\n")

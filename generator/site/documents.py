@@ -23,24 +23,28 @@ def pages(ctx: SiteContext) -> list[Page]:
         out.append(Page(DOCUMENT_PAGE.format(doc=doc["id"]), ctx.doc_title(doc["id"]), document_page(ctx, doc),
                         "documents", order, search_boost=DOCUMENT_BOOST))
     out.append(Page("documents/index.md", "文件", index_page(ctx, docs), "documents"))
-    if ctx.content.figures:
+    if ctx.figures:
         out.append(Page(FIGURES_PAGE, "统计数字", figures_page(ctx), "documents", 1000))
     return out
 
 
 def index_page(ctx: SiteContext, docs: list[dict]) -> str:
+    clauses: dict[str, int] = {}
+    extracted: dict[str, int] = {}
+    for ref in ctx.content.clauses:
+        doc = ref.partition("#")[0]
+        clauses[doc] = clauses.get(doc, 0) + 1
+        extracted[doc] = extracted.get(doc, 0) + len(ctx.extracts.get(ref, ()))
     rows = []
     for doc in docs:
-        n = sum(1 for ref in ctx.content.clauses if ref.startswith(doc["id"] + "#"))
-        extracted = sum(len(v) for ref, v in ctx.extracts.items() if ref.startswith(doc["id"] + "#"))
         rows.append([
             f"[{esc(doc.get('title', doc['id']))}](/{DOCUMENT_PAGE.format(doc=doc['id'])})",
             esc(doc.get("doc_number", "")),
             esc(doc.get("kind", "")),
             esc(doc.get("place", "")),
             esc(dl.zh_date(dl.parse_date(doc.get("date")))),
-            str(n),
-            str(extracted),
+            str(clauses.get(doc["id"], 0)),
+            str(extracted.get(doc["id"], 0)),
         ])
     return (
         "# 文件\n\n各来源文件逐字全文。每一条款有自己的锚点（条款编号），条款下列出从该条提取的职责、流程步骤、期限和认定标准。\n\n"
@@ -131,7 +135,7 @@ def _role_class(role: str) -> str:
 
 def figures_page(ctx: SiteContext) -> str:
     parts = ["# 统计数字\n\n文件和报道中的统计数字，各附原文句子和出处。\n"]
-    for fig_id, figs in sorted(ctx.content.figures.items()):
+    for fig_id, figs in sorted(ctx.figures.items()):
         parts.append(heading(2, esc(figs.get("title", fig_id)), fig_id))
         meta = [f"地域：{esc(figs.get('place', ''))}", f"文件：{ctx.doc_link(figs.get('document', ''))}"]
         if figs.get("since"):

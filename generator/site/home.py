@@ -18,7 +18,7 @@ def pages(ctx: SiteContext) -> list[Page]:
 
 def page(ctx: SiteContext) -> str:
     dues = timeline.dues(ctx)
-    camps = sorted(ctx.content.campaigns.values(), key=lambda c: (timeline.period(c)[0] or date.min, c["id"]),
+    camps = sorted(ctx.campaigns.values(), key=lambda c: (timeline.period(c)[0] or date.min, c["id"]),
                    reverse=True)
     parts = [
         "# 药品安全专项整治行动\n",
@@ -28,12 +28,12 @@ def page(ctx: SiteContext) -> str:
     ]
     for camp in camps:
         parts.append(_campaign(ctx, camp, dues))
-    if ctx.content.procedures:
+    if ctx.procedures:
         parts.append(heading(2, "工作流程", "procedures"))
         parts.append("\n".join(
             f"- [{esc(p.get('title', p['id']))}](/{PROCEDURE_PAGE.format(proc=p['id'])})"
             + (f"：{esc(p['summary'])}" if p.get("summary") else "")
-            for p in sorted(ctx.content.procedures.values(), key=lambda p: (p.get("document", ""), p.get("title", "")))
+            for p in sorted(ctx.procedures.values(), key=lambda p: (p.get("document", ""), p.get("title", "")))
         ) + "\n")
     return "\n".join(parts)
 

@@ -16,33 +16,35 @@ GROUP_KINDS = {"议事协调机构"}
 
 
 def pages(ctx: SiteContext) -> list[Page]:
-    orgs = ctx.content.organisations
+    orgs = ctx.organisations
     duties = defaultdict(list)
     received = defaultdict(list)  # responsibilities whose recipient is the organisation
-    for r in ctx.content.responsibilities:
+    for r in ctx.responsibilities:
         for actor in as_list(r.get("actor")):
             duties[actor].append(r)
         for rec in as_list(r.get("recipient")):
             received[rec].append(r)
     steps = defaultdict(list)  # org -> (procedure, n, step, as)
-    for proc in ctx.content.procedures.values():
+    for proc in ctx.procedures.values():
         for n, step in enumerate(proc.get("steps", []) or [], 1):
             for actor in as_list(step.get("actor")):
                 steps[actor].append((proc, n, step, "执行"))
             for rec in as_list(step.get("recipient")):
                 steps[rec].append((proc, n, step, "接收"))
     reports = defaultdict(list)
-    for camp in ctx.content.campaigns.values():
+    for camp in ctx.campaigns.values():
         for rep in camp.get("reporting", []) or []:
             for actor in as_list(rep.get("actor")):
                 reports[actor].append((camp, rep, "报送"))
             for rec in as_list(rep.get("recipient")):
                 reports[rec].append((camp, rep, "接收"))
     places = _places(ctx)
+    related = _related(ctx)
+    documents = _documents(ctx)
     out = []
     ordered = sorted(orgs.items(), key=lambda kv: (places.get(kv[0], ""), kv[1].get("kind") == "泛称", kv[1].get("name", "")))
     for order, (org_id, org) in enumerate(ordered):
-        md = org_page(ctx, org, duties[org_id], steps[org_id], reports[org_id], received[org_id])
+        md = org_page(ctx, org, duties[org_id], steps[org_id], reports[org_id], received[org_id], related, documents)
         out.append(Page(ORG_PAGE.format(org=org_id), org.get("name", org_id), md, "organisations", order))
     out.append(Page("organisations/index.md", "机构与职责", index_page(ctx, duties, steps, reports), "organisations"))
     return out
@@ -67,7 +69,7 @@ def _documents(ctx: SiteContext) -> dict[int, str]:
 
 
 def index_page(ctx: SiteContext, duties, steps, reports) -> str:
-    orgs = ctx.content.organisations
+    orgs = ctx.organisations
     places = defaultdict(list)
     for source, data in ctx.content.items("organisations"):
         for org in data.get("organisations", []) or []:
@@ -103,7 +105,19 @@ def index_page(ctx: SiteContext, duties, steps, reports) -> str:
     return "\n".join(parts)
 
 
-def org_page(ctx: SiteContext, org: dict, duties: list, steps: list, reports: list, received: list = ()) -> str:
+def _related(ctx: SiteContext) -> dict[str, dict[str, list[str]]]:
+    """relation ("parent", "office", "hosted_by") -> target organisation -> the organisations pointing there."""
+    out: dict[str, dict[str, list[str]]] = {"parent": defaultdict(list), "office": defaultdict(list),
+                                            "hosted_by": defaultdict(list)}
+    for oid, org in ctx.organisations.items():
+        for key in out:
+            if org.get(key):
+                out[key][org[key]].append(oid)
+    return out
+
+
+def org_page(ctx: SiteContext, org: dict, duties: list, steps: list, reports: list, received: list,
+             related: dict[str, dict[str, list[str]]], documents: dict[int, str]) -> str:
     oid = org["id"]
     parts = [f"# {esc(org.get('name', oid))}\n"]
     rows = []
@@ -120,12 +134,9 @@ def org_page(ctx: SiteContext, org: dict, duties: list, steps: list, reports: li
     row("设在", ctx.org_link(org["hosted_by"]) if org.get("hosted_by") else "")
     row("说明", esc(org.get("description", "")))
     row("依据", ctx.sources_links(org.get("source")) if org.get("source") else "")
-    children = [o for o in ctx.content.organisations.values() if o.get("parent") == oid]
-    row("下属", "、".join(ctx.org_link(o["id"]) for o in children))
-    offices_of = [o for o in ctx.content.organisations.values() if o.get("office") == oid]
-    row("所属议事协调机构", "、".join(ctx.org_link(o["id"]) for o in offices_of))
-    hosted = [o for o in ctx.content.organisations.values() if o.get("hosted_by") == oid]
-    row("设在本机构的办公室", "、".join(ctx.org_link(o["id"]) for o in hosted))
+    row("下属", "、".join(ctx.org_link(o) for o in related["parent"].get(oid, [])))
+    row("所属议事协调机构", "、".join(ctx.org_link(o) for o in related["office"].get(oid, [])))
+    row("设在本机构的办公室", "、".join(ctx.org_link(o) for o in related["hosted_by"].get(oid, [])))
     if rows:
         parts.append('<div class="yj-meta" markdown>\n\n' + table(["项目", "内容"], rows) + "\n</div>\n")
 
@@ -145,7 +156,6 @@ def org_page(ctx: SiteContext, org: dict, duties: list, steps: list, reports: li
     if not duties:
         parts.append("文件中没有为本机构单列职责。\n")
     by_doc = defaultdict(list)
-    documents = _documents(ctx)
     for r in duties:
         by_doc[documents.get(id(r)) or _doc_of(r)].append(r)
     for doc, items in by_doc.items():
@@ -214,8 +224,8 @@ def _duty(ctx: SiteContext, r: dict, page_org: str) -> str:
     others = [a for a in as_list(r.get("actor")) if a != page_org]
     if len(as_list(r.get("actor"))) > 1:
         facts.append("共同承担：" + ctx.orgs_links(others))
-    if r.get("procedure") and r["procedure"] in ctx.content.procedures:
-        proc = ctx.content.procedures[r["procedure"]]
+    if r.get("procedure") and r["procedure"] in ctx.procedures:
+        proc = ctx.procedures[r["procedure"]]
         facts.append(f"流程：[{esc(proc.get('title', r['procedure']))}](/{PROCEDURE_PAGE.format(proc=r['procedure'])})")
     facts.append("来源：" + ctx.sources_links(r.get("source"), with_doc=False))
     block.append("<br>\n".join(facts) + "\n")

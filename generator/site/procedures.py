@@ -12,7 +12,7 @@ from generator.site.page import Page
 
 
 def pages(ctx: SiteContext) -> list[Page]:
-    procs = sorted(ctx.content.procedures.values(), key=lambda p: (p.get("document", ""), p.get("title", "")))
+    procs = sorted(ctx.procedures.values(), key=lambda p: (p.get("document", ""), p.get("title", "")))
     out = [Page(PROCEDURE_PAGE.format(proc=p["id"]), p.get("title", p["id"]), procedure_page(ctx, p), "procedures", n)
            for n, p in enumerate(procs)]
     out.append(Page("procedures/index.md", "工作流程", index_page(ctx, procs), "procedures"))

@@ -134,16 +134,36 @@ def _missing_index_pages(pages: list[Page]) -> Iterable[Page]:
         yield Page(index, title, "\n".join(lines) + "\n", key)
 
 
+# A section lists its pages in the navigation only up to this many; beyond, its index page
+# (which lists them all) is the way in.  Every page carries the whole navigation, so an
+# unbounded one makes the build quadratic in the number of pages (and a sidebar of 100+
+# organisations helps nobody).
+NAV_LIMIT = 40
+
+
 def nav(pages: list[Page]) -> list:
     """The mkdocs `nav`: sections in `SECTIONS` order, each index page first."""
+    return nav_and_hidden(pages)[0]
+
+
+def nav_and_hidden(pages: list[Page]) -> tuple[list, list[str]]:
+    """(the mkdocs `nav`, the pages left out of it) — left out by `Page.nav` or `NAV_LIMIT`."""
     out: list = []
+    hidden: list[str] = []
+    paths = {p.path for p in pages}
     for key, title, index in SECTIONS:
         members = sorted(
-            (p for p in pages if p.section == key and p.nav and p.path != index),
+            (p for p in pages if p.section == key and p.path != index),
             key=lambda p: (p.order, p.title),
         )
+        listed = [p for p in members if p.nav]
+        if len(listed) > NAV_LIMIT:
+            listed = []
+        hidden.extend(p.path for p in members if p not in listed)
+        if index not in paths:
+            continue
         if key == "home":
             out.append({title: index})
             continue
-        out.append({title: [index, *({p.title: p.path} for p in members)]})
-    return out
+        out.append({title: [index, *({p.title: p.path} for p in listed)]})
+    return out, hidden

@@ -18,7 +18,7 @@ _PHASE_COLOURS = 4  # CSS classes yj-phase-0..3
 
 def pages(ctx: SiteContext) -> list[Page | File]:
     dues = timeline.dues(ctx)
-    camps = sorted(ctx.content.campaigns.values(), key=lambda c: (timeline.period(c)[0] or date.min, c["id"]))
+    camps = sorted(ctx.campaigns.values(), key=lambda c: (timeline.period(c)[0] or date.min, c["id"]))
     all_phases = [p for c in camps for p in timeline.phases(c)]
     out: list[Page | File] = [
         Page(SCHEDULE_PAGE, "时间安排", page(ctx, camps, dues), "schedule"),

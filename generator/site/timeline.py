@@ -76,10 +76,10 @@ def status(camp: dict, today: date) -> tuple[str, list[Phase]]:
 def dues(ctx: SiteContext) -> list[Due]:
     """Every deadline in the content, each tied to the campaign of its document (if any)."""
     campaign_of_doc = {}
-    for camp in ctx.content.campaigns.values():
+    for camp in ctx.campaigns.values():
         campaign_of_doc.setdefault(camp.get("document"), camp["id"])
     out: list[Due] = []
-    for camp in ctx.content.campaigns.values():
+    for camp in ctx.campaigns.values():
         for rep in camp.get("reporting", []) or []:
             if not rep.get("deadline"):
                 continue
@@ -99,7 +99,7 @@ def dues(ctx: SiteContext) -> list[Due]:
                 f"{ORG_PAGE.format(org=actors[0])}#{r['id']}" if actors else SCHEDULE_PAGE,
                 as_list(r.get("source")), doc, campaign_of_doc.get(doc),
             ))
-    for proc in ctx.content.procedures.values():
+    for proc in ctx.procedures.values():
         doc = proc.get("document", "")
         for n, step in enumerate(proc.get("steps", []) or [], 1):
             if not step.get("deadline") or "id" not in step:
