@@ -4,11 +4,14 @@ page (`generator.findings.site.pages`); until then this one is built from the ca
 
 from __future__ import annotations
 
+import re
+
 from generator.site.context import SiteContext
 from generator.site.md import esc, heading, table
 from generator.site.page import Page
 
 SEVERITY = {"error": "错误", "warning": "警告"}
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")  # a message template's slots, shown as …
 
 
 def pages(ctx: SiteContext) -> list[Page]:
@@ -27,8 +30,9 @@ def pages(ctx: SiteContext) -> list[Page]:
                 f'<span id="{kind.code}"></span>`{kind.code}`',
                 SEVERITY.get(kind.severity, kind.severity),
                 esc(kind.title),
-                esc(kind.description or kind.message),
+                esc(kind.description or _PLACEHOLDER.sub("…", kind.message)),
                 esc(kind.remedy),
             ])
-        parts.append(table(["代码", "级别", "名称", "说明", "处理办法"], rows))
+        parts.append('<div class="yj-codes" markdown>\n\n' + table(["代码", "级别", "名称", "说明", "处理办法"], rows)
+                     + "\n</div>\n")
     return [Page("errors/index.md", "错误代码", "\n".join(parts), "errors")]

@@ -44,8 +44,10 @@ def pages(ctx: SiteContext) -> list[Page]:
     out = []
     ordered = sorted(orgs.items(), key=lambda kv: (places.get(kv[0], ""), kv[1].get("kind") == "泛称", kv[1].get("name", "")))
     for order, (org_id, org) in enumerate(ordered):
-        md = org_page(ctx, org, duties[org_id], steps[org_id], reports[org_id], received[org_id], related, documents)
-        out.append(Page(ORG_PAGE.format(org=org_id), org.get("name", org_id), md, "organisations", order))
+        title = _title(org, places.get(org_id, ""))
+        md = org_page(ctx, org, title, duties[org_id], steps[org_id], reports[org_id], received[org_id], related,
+                      documents)
+        out.append(Page(ORG_PAGE.format(org=org_id), title, md, "organisations", order))
     out.append(Page("organisations/index.md", "机构与职责", index_page(ctx, duties, steps, reports), "organisations"))
     return out
 
@@ -89,8 +91,8 @@ def index_page(ctx: SiteContext, duties, steps, reports) -> str:
                 ctx.org_link(g["office"]) if g.get("office") else "",
             ])
         parts.append(table(["名称", "组长", "人数", "办公室"], rows))
-    for place, members in places.items():
-        parts.append(heading(2, esc(place or "其他"), None))
+    for n, (place, members) in enumerate(places.items(), 1):
+        parts.append(heading(2, esc(place or "其他"), f"place-{n}"))
         rows = []
         for org in members:
             oid = org["id"]
@@ -116,10 +118,17 @@ def _related(ctx: SiteContext) -> dict[str, dict[str, list[str]]]:
     return out
 
 
-def org_page(ctx: SiteContext, org: dict, duties: list, steps: list, reports: list, received: list,
+def _title(org: dict, place: str) -> str:
+    """An organisation's page title: its name, with its place where the name does not say it
+    (区市场监管局 is a different office in 东营区 and in 永川区)."""
+    name = org.get("name", org["id"])
+    return f"{name}（{place}）" if place and place not in name and place not in ("全国", "其他") else name
+
+
+def org_page(ctx: SiteContext, org: dict, title: str, duties: list, steps: list, reports: list, received: list,
              related: dict[str, dict[str, list[str]]], documents: dict[int, str]) -> str:
     oid = org["id"]
-    parts = [f"# {esc(org.get('name', oid))}\n"]
+    parts = [f"# {esc(title)}\n"]
     rows = []
 
     def row(label, value):
@@ -220,7 +229,8 @@ def _duty(ctx: SiteContext, r: dict, page_org: str) -> str:
     if r.get("recipient"):
         facts.append(f"对象：{ctx.orgs_links(r['recipient'])}")
     if r.get("deadline"):
-        facts.append(f"期限：{esc(dl.describe(r['deadline']))}（原文：{esc(r['deadline'].get('text', ''))}）")
+        said, text = dl.describe(r["deadline"]), r["deadline"].get("text", "")
+        facts.append(f"期限：{esc(said)}" + (f"（原文：{esc(text)}）" if text and text != said else ""))
     others = [a for a in as_list(r.get("actor")) if a != page_org]
     if len(as_list(r.get("actor"))) > 1:
         facts.append("共同承担：" + ctx.orgs_links(others))
