@@ -30,7 +30,7 @@ CHOICE_KINDS = ("choice", "multi")
 KIND_ZH = {"count": "件数", "amount": "金额"}
 # Where each rule kind may be written: the kind of table, or "form" for the top-level rules.
 RULE_PLACES = {"same-count": "grid", "flag-matches-threshold": "cases", "cases-within-bands": "form"}
-PLACE_ZH = {"grid": "grid 表的 rules", "cases": "cases 表的 rules", "form": "报表顶层的 rules"}
+PLACE_ZH = {"grid": "grid 表的 rules", "cases": "cases 表的 rules", "form": "报表顶层的 rules"}  # "…只能写在 X 中"
 
 
 @dataclass
@@ -402,7 +402,7 @@ class _Definition:
         if kind not in RULE_PLACES:
             return False  # an unknown kind is the schema's finding
         if RULE_PLACES[kind] != place:
-            self._rule(path + ("kind",), kind, f"这种规则只能写在{PLACE_ZH[RULE_PLACES[kind]]}中")
+            self._rule(path + ("kind",), kind, f"这种规则只能写在 {PLACE_ZH[RULE_PLACES[kind]]} 中")
             return False
         return True
 
