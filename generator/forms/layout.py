@@ -177,7 +177,8 @@ def _grid(t: Table) -> SheetLayout:
     data_cols = [c for c in t.columns] + ([t.total] if t.total else [])
     first = LABEL_COLUMNS + 1
     width = max(len(data_cols), len(t.key_areas.columns) if t.key_areas else 0)
-    s.add(Place(1, 1, "title", t.heading, cols=LABEL_COLUMNS + width))
+    # the title centres over the main grid (the 重点领域案件 grid below may be wider)
+    s.add(Place(1, 1, "title", t.heading, cols=LABEL_COLUMNS + len(data_cols)))
     s.heights[1] = 26
     # header row: corner, stage columns, 合计
     s.add(Place(2, 1, "corner", t.corner_rows, cols=2))
