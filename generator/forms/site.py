@@ -284,7 +284,7 @@ def _instructions(form: Form, content) -> str:
     clause = content.clauses.get(ref) if (content is not None and ref) else None
     if clause is None:
         return ""
-    lines = [f"## 填表须知 {{ #instructions }}\n", f"原文：{clause_link(content, ref)}\n"]
+    lines = ["## 填表须知 { #instructions }\n", f"原文：{clause_link(content, ref)}\n"]
     lines += [f"> {esc(c.own_text)}\n>" for c in clause.children]
     return "\n".join(lines).rstrip(">").rstrip() + "\n"
 
@@ -359,9 +359,9 @@ def _cases_guide(t: Table) -> str:
 
 
 def _sections_guide(t: Table, content) -> str:
-    from generator.forms.workbook import _Texts
+    from generator.forms.texts import Texts
 
-    texts = _Texts(content)
+    texts = Texts(content)
     rows = []
     for s in t.all_sections():
         rows.append([esc(texts.heading(s.clause)), esc(texts.guidance(s.clause)) if s.fillable else "（标题，下设各部分）",
