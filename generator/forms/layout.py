@@ -1,8 +1,8 @@
 """Where every label, input and total of a form's workbook sits.
 
 `layout(form)` places each part of a form definition on a sheet: the cover sheet
-(填报说明: title, header fields with their input to the right, the form stamp, 填表须知),
-then one sheet per table.  The workbook writer renders these places; the validator uses
+(填报说明: title, header fields with their input to the right, the form stamp, a note on
+filling and protection, 填表须知 last), then one sheet per table.  The workbook writer renders these places; the validator uses
 them as the expected template (and finds moved rows by label); the annotator and the
 roll-up address cells through the same keys.  Positions never depend on content text, so
 the validator can lay out a form without loading content/.
