@@ -249,10 +249,13 @@ def test_criteria_lists_come_from_the_form_definitions(real_site):
         assert option.label in html
     for column in monthly.table("drug").key_areas.columns:
         assert column.label in html
-    assert "表 2. 药品案件查办情况 · 重点领域案件" in html
 
 
-def test_forms_placeholder_lists_the_defined_forms(real_site):
-    html = (real_site / "forms" / "index.html").read_text(encoding="utf-8")
+def test_forms_section_comes_from_the_forms_part(real_site):
+    """generator.forms.site plugs in: a page and a blank workbook per form, JSON Schemas."""
     for form_id in ("monthly-progress", "quarterly-report", "summary-report"):
-        assert form_id in html
+        assert (real_site / "forms" / f"{form_id}.html").is_file()
+        assert (real_site / "downloads" / f"{form_id}.xlsx").is_file()
+    assert list((real_site / "schemas").rglob("*.json"))
+    home = (real_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="forms/monthly-progress.html"' in home

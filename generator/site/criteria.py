@@ -1,13 +1,14 @@
 """认定标准: criteria lists (重点查处案件, 大案要案情形, 重点领域 …), each item linked to its clause.
 
 A criteria set may instead point into a form definition (`form: {id, table, field}`): the
-list is then read from the form (`generator.forms.model`) — the options of a choice field,
-or the columns of a table's 重点领域案件 grid (`field: key_areas`) — so a list the form
+list is then read from the form by the forms part (`generator.forms.site.field_options`:
+the options of a choice field, the columns of a 重点领域案件 grid), so a list the form
 carries is written once, in the form.
 """
 
 from __future__ import annotations
 
+from generator.site import registry
 from generator.site.context import CRITERIA_PAGE, SiteContext
 from generator.site.md import esc, heading, table
 from generator.site.page import Page
@@ -53,37 +54,14 @@ def _set(ctx: SiteContext, crit: dict) -> str:
     return "\n".join(parts)
 
 
-def form_list(ctx: SiteContext, ref: dict) -> tuple[str, list[tuple[str, str]]] | None:
-    """(the list's heading in the form, [(option id, label)]) of a form field, or None."""
-    form = ctx.forms().get(ref.get("id", ""))
-    if form is None:
-        return None
-    try:
-        tbl = form.table(ref.get("table", ""))
-    except StopIteration:
-        return None
-    field_id = ref.get("field", "")
-    if field_id == "key_areas" and tbl.key_areas is not None:
-        subs: dict[str, list[str]] = {}
-        for col in tbl.key_areas.columns:
-            if col.parent:
-                subs.setdefault(col.parent, []).append(col.label)
-        items = [(c.id, c.label + (f"（其中：{'、'.join(subs[c.id])}）" if c.id in subs else ""))
-                 for c in tbl.key_areas.columns if not c.parent]
-        return f"{tbl.heading} · {tbl.key_areas.title}", items
-    try:
-        fld = tbl.field(field_id)
-    except StopIteration:
-        return None
-    return f"{tbl.heading} · {fld.label}", [(o.id, o.label) for o in fld.options]
-
-
 def _from_form(ctx: SiteContext, cid: str, ref: dict) -> str:
-    found = form_list(ctx, ref)
+    """The list a criteria set takes from a form, as the forms part reads it
+    (`generator.forms.site.field_options`); a note where that part is not there yet."""
+    fn = registry.optional("generator.forms.site", "field_options")
+    labels = list(fn(ctx.project, ref)) if fn else []
     form_id = ref.get("id", "")
     where = "/".join(str(ref.get(k, "")) for k in ("id", "table", "field"))
-    if not found:
-        return f"此清单取自报表 {ctx.form_link(form_id)} 的栏目（{esc(where)}），该报表定义尚未提供。\n"
-    heading, items = found
-    rows = [[f'<span id="{cid}-{oid}"></span>{n}', esc(label)] for n, (oid, label) in enumerate(items, 1)]
-    return f"以下各项取自报表 {ctx.form_link(form_id)}：{esc(heading)}。\n\n" + table(["序号", "项目"], rows)
+    if not labels:
+        return f"此清单取自报表 {ctx.form_link(form_id)} 的栏目（{esc(where)}），该报表定义尚未接入本站。\n"
+    rows = [[f'<span id="{cid}-{n}"></span>{n}', esc(label)] for n, label in enumerate(labels, 1)]
+    return f"以下各项取自报表 {ctx.form_link(form_id)}（{esc(where)}）：\n\n" + table(["序号", "项目"], rows)

@@ -12,9 +12,10 @@ and shows a placeholder page when they do not:
     ``out_dir`` is ``downloads/`` of the site.
     ``write_schemas(project, out_dir: Path)``: JSON Schemas of filed forms; ``out_dir`` is
     ``schemas/`` of the site.
+    ``field_options(project, ref: dict) -> list[str]``: the labels of a form field
+    (``{id, table, field}``), for criteria lists that point into a form (大案要案情形, 重点领域).
     A form's page is ``forms/<FORM_ID>.md``: the other pages link there when it exists
-    (`SiteContext.form_link`), else to ``forms/index.md``.  Lists that criteria take from a
-    form (大案要案情形, 重点领域) are read from the form model (`generator.forms.model`).
+    (`SiteContext.form_link`), else to ``forms/index.md``.
 
 ``generator.findings.site`` (the validator issue)
     ``pages(project, content) -> list[Page | File]``: the 错误代码 section.  Until it
