@@ -274,3 +274,27 @@ def test_calendar_file_is_served_for_download(server):
     with urllib.request.urlopen(f"{server}/schedule/yaojian.ics") as resp:
         cal = Calendar.from_ical(resp.read())
     assert any("RRULE" in e for e in cal.walk("VEVENT"))
+
+
+@pytest.mark.parametrize("when, status, first", [
+    ("2022-09-25T10:00:00", "进行中，当前阶段：整治阶段", "2022年10月1日"),
+    ("2022-11-10T10:00:00", "进行中，当前阶段：总结阶段", "2022年11月20日"),
+    ("2022-04-01T10:00:00", "未开始，2022年5月6日开始", "2022年6月1日"),
+    ("2030-01-01T10:00:00", "已结束（2022年11月30日）", None),
+])
+def test_home_follows_the_readers_date(context, server, when, status, first):
+    """The site is built once; the home page shows the phase and next deadlines of the day it is read."""
+    from datetime import datetime
+
+    pg = context.new_page()
+    pg.clock.set_fixed_time(datetime.fromisoformat(when))
+    pg.goto(f"{server}/index.html")
+    box = pg.locator("[data-yj-campaign]").filter(has_text="永川区").first
+    assert status in box.locator("[data-yj=status]").inner_text()
+    visible = box.locator("[data-yj=next] tr[data-date]:not([hidden]) td:first-child").all_inner_texts()
+    if first:
+        assert visible[0] == first and len(visible) <= 6
+        assert box.locator("[data-yj=over]").is_hidden()
+    else:
+        assert len(visible) == 4 and box.locator("[data-yj=over]").is_visible()
+    pg.close()

@@ -52,8 +52,7 @@ def run(args):
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(
-        f"网站已生成：{project.display(result.site)}（{result.pages} 个页面，{result.files} 个文件，"
-        f"用时 {result.seconds:.1f} 秒）",
+        f"网站已生成：{project.display(result.site)}（{result.pages} 个页面，用时 {result.seconds:.1f} 秒）",
         file=sys.stderr,
     )
     return 0

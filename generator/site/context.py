@@ -88,9 +88,12 @@ class SiteContext:
 
     def form_link(self, form_id: str, text: str | None = None) -> str:
         """Link to a form's page (forms/<FORM_ID>.md) if the forms provider made one, else to 报表."""
+        return f"[{esc(text or self.form_title(form_id))}](/{self.form_target(form_id)})"
+
+    def form_target(self, form_id: str) -> str:
+        """The docs path of a form's page (forms/<FORM_ID>.md) if there is one, else of 报表."""
         page = FORM_PAGE.format(form=form_id)
-        target = page if page in self.provided else "forms/index.md"
-        return f"[{esc(text or self.form_title(form_id))}](/{target})"
+        return page if page in self.provided else "forms/index.md"
 
     def forms(self) -> dict:
         """The form definitions (generator.forms.model.Form by id); {} if none can be read."""

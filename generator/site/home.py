@@ -8,8 +8,8 @@ from datetime import date
 from generator.site import deadlines as dl
 from generator.site import timeline
 from generator.site.context import HOME_PAGE, PROCEDURE_PAGE, SCHEDULE_PAGE, SiteContext
-from generator.site.md import esc, heading, table
-from generator.site.page import Page
+from generator.site.md import esc, heading, html
+from generator.site.page import Page, relative_url
 
 
 def pages(ctx: SiteContext) -> list[Page]:
@@ -23,7 +23,7 @@ def page(ctx: SiteContext) -> str:
     parts = [
         "# 药品安全专项整治行动\n",
         "谁做什么、何时之前、用哪张报表、依据哪一条：本站由各来源文件生成，每项职责、步骤和期限都链接到原文条款。"
-        f"按生成日期（{esc(dl.zh_date(ctx.today))}）计算当前阶段和近期期限。\n",
+        f"当前阶段和近期期限按今天的日期计算（本站生成于 {esc(dl.zh_date(ctx.today))}）。\n",
         _shortcuts(ctx),
     ]
     for camp in camps:
@@ -50,41 +50,56 @@ def _shortcuts(ctx: SiteContext) -> str:
     return "\n".join(f"- **[{esc(t)}]({target})**：{esc(d)}" for t, target, d in items) + "\n"
 
 
+NEXT = 6  # deadlines shown as "next"
+LAST = 4  # deadlines shown once all have passed
+
+
 def _campaign(ctx: SiteContext, camp: dict, dues: list[timeline.Due]) -> str:
+    """The campaign at a glance.  Status, current phase and next deadlines are computed for
+    the build date; on screen, theme/assets/javascripts/yaojian-home.js recomputes them for
+    the reader's date from the data-* attributes (a site is not rebuilt every day)."""
     cid = camp["id"]
     start, end = timeline.period(camp)
     state, current = timeline.status(camp, ctx.today)
     parts = [heading(2, esc(camp.get("title", cid)), cid)]
-    line = f"{esc(camp.get('place', ''))} · {esc(dl.zh_date(start))}至{esc(dl.zh_date(end))} · "
-    if state == "进行中":
-        now = "、".join(p.title for p in current) or "（不在任何阶段内）"
-        line += f"**进行中**，当前阶段：**{esc(now)}**"
-    elif state == "未开始":
-        line += f"**未开始**，{esc(dl.zh_date(start))}开始"
-    else:
-        line += f"**已结束**（{esc(dl.zh_date(end))}）"
-    parts.append(line + "\n")
-
+    parts.append(
+        f'<div class="yj-glance" data-yj-campaign data-start="{start or ""}" data-end="{end or ""}">'
+        f'<p>{html(camp.get("place", ""))} · {html(dl.zh_date(start))}至{html(dl.zh_date(end))} · '
+        f'<span data-yj="status">{_status_html(state, current, start, end)}</span></p>'
+    )
     phases = timeline.phases(camp)
     if phases:
         rows = []
         for p in phases:
-            mark = "▶ " if p in current else ""
-            rows.append([f"{mark}[{esc(p.title)}](/{SCHEDULE_PAGE}#{p.anchor})",
-                         f"{esc(dl.zh_date(p.start))}至{esc(dl.zh_date(p.end))}"])
-        parts.append(table(["阶段", "起止"], rows))
+            cls = ' class="yj-current"' if p in current else ""
+            href = relative_url(HOME_PAGE, SCHEDULE_PAGE, p.anchor)
+            rows.append(f'<tr data-start="{p.start}" data-end="{p.end}" data-title="{html(p.title)}"{cls}>'
+                        f'<td><span class="yj-now">▶ </span><a href="{html(href)}">{html(p.title)}</a></td>'
+                        f"<td>{html(dl.zh_date(p.start))}至{html(dl.zh_date(p.end))}</td></tr>")
+        parts.append('<table data-yj="phases"><thead><tr><th>阶段</th><th>起止</th></tr></thead><tbody>'
+                     + "".join(rows) + "</tbody></table>")
 
     mine = [d for d in dues if d.campaign == cid]
-    nxt = timeline.upcoming(mine, ctx.today)
-    if nxt:
-        parts.append(heading(3, "近期期限", f"{cid}-next"))
-        parts.append(_due_rows(ctx, nxt))
-    elif mine:
-        dated = sorted(((x, d) for d in mine for x in d.dates), key=lambda t: t[0])
-        if dated:
-            parts.append(heading(3, "行动期间的期限", f"{cid}-next"))
-            parts.append("本行动的期限均已过去，以下为最后几项：\n")
-            parts.append(_due_rows(ctx, dated[-4:]))
+    dated = sorted(((x, d) for d in mine for x in d.dates), key=lambda t: (t[0], t[1].title))
+    if dated:
+        upcoming = [i for i, (x, _) in enumerate(dated) if x >= ctx.today][:NEXT]
+        shown = set(upcoming) if upcoming else set(range(max(0, len(dated) - LAST), len(dated)))
+        parts.append(f'<h3 id="{cid}-next">近期期限</h3>')
+        parts.append(f'<p data-yj="over"{" hidden" if upcoming else ""}>本行动的期限均已过去，以下为最后几项：</p>')
+        rows = []
+        for i, (x, due) in enumerate(dated):
+            hidden = "" if i in shown else " hidden"
+            href = relative_url(HOME_PAGE, due.target.partition("#")[0], due.target.partition("#")[2] or None)
+            form = ""
+            if due.form:
+                form = (f'<a href="{html(relative_url(HOME_PAGE, ctx.form_target(due.form)))}">'
+                        f"{html(ctx.form_title(due.form))}</a>")
+            rows.append(f'<tr data-date="{x}"{hidden}><td>{html(dl.zh_date(x))}</td>'
+                        f'<td><a href="{html(href)}">{html(due.title)}</a></td><td>{html(due.who)}</td>'
+                        f"<td>{form}</td></tr>")
+        parts.append('<table data-yj="next"><thead><tr><th>日期</th><th>事项</th><th>执行</th><th>报表</th></tr>'
+                     "</thead><tbody>" + "".join(rows) + "</tbody></table>")
+    parts.append("</div>\n")
     parts.append(f"全部期限见[时间安排](/{SCHEDULE_PAGE}#{cid})。\n")
 
     tasks = camp.get("tasks", []) or []
@@ -105,9 +120,10 @@ def _campaign(ctx: SiteContext, camp: dict, dues: list[timeline.Due]) -> str:
     return "\n".join(parts)
 
 
-def _due_rows(ctx: SiteContext, items) -> str:
-    rows = []
-    for day, due in items:
-        rows.append([esc(dl.zh_date(day)), f"[{esc(due.title)}](/{due.target})", esc(due.who),
-                     ctx.form_link(due.form) if due.form else ""])
-    return table(["日期", "事项", "执行", "报表"], rows)
+def _status_html(state: str, current, start, end) -> str:
+    if state == "进行中":
+        now = "、".join(p.title for p in current) or "（不在任何阶段内）"
+        return f"<strong>进行中</strong>，当前阶段：<strong>{html(now)}</strong>"
+    if state == "未开始":
+        return f"<strong>未开始</strong>，{html(dl.zh_date(start))}开始"
+    return f"<strong>已结束</strong>（{html(dl.zh_date(end))}）"
