@@ -67,6 +67,8 @@ def _ids(content_dir: Path) -> set[str]:
 
 
 def _rename(node, ids: set[str], suffix: str, k: int):
+    if not suffix:
+        return node
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
@@ -87,7 +89,8 @@ def _rename(node, ids: set[str], suffix: str, k: int):
 
 
 def scale(src: Path, dest: Path, factor: int) -> Path:
-    """`src`'s content `factor` times over, every copy with its own ids."""
+    """`src`'s content `factor` times over, every copy with its own ids (the first keeps the
+    original ones, which forms/ refers to)."""
     import yaml
 
     for name in ("forms", "schemas"):
@@ -99,7 +102,7 @@ def scale(src: Path, dest: Path, factor: int) -> Path:
         out_dir = dest / "content" / path.parent.name
         out_dir.mkdir(parents=True, exist_ok=True)
         for k in range(1, factor + 1):
-            copy = _rename(data, ids, f"-x{k}", k)
+            copy = _rename(data, ids, f"-x{k}" if k > 1 else "", k)
             (out_dir / f"{path.stem}-x{k}.yaml").write_text(
                 yaml.safe_dump(copy, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
     return dest
