@@ -20,7 +20,7 @@ _SHEET_KINDS = {"worksheet": "worksheet", "chartsheet": "chartsheet", "dialogshe
                 "xlmacrosheet": "macrosheet", "xlintlmacrosheet": "macrosheet"}
 
 
-def read_workbook(source: Source, *, limits: Limits = Limits(), sheets: "Iterable[str] | None" = None) -> Workbook:
+def read_workbook(source: Source, *, limits: Limits = Limits(), sheets: "list[str] | set[str] | tuple[str, ...] | None" = None) -> Workbook:
     """Read a filed .xlsx workbook (a path, or its bytes).
 
     Decides by content what the file is (see `sniff`), then reads the parts it needs
