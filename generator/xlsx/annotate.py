@@ -40,6 +40,11 @@ CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comme
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 
+class MarkError(ValueError):
+    """A mark the workbook cannot take (unknown sheet, bad reference or severity), or a
+    destination that is the source: the caller's mistake, not the file's."""
+
+
 class Mark:
     __slots__ = ("sheet", "row", "col", "severity", "texts")
 
@@ -56,16 +61,17 @@ def annotate(src_path, dest_path, marks, *, limits: Limits = Limits()) -> None:
     like "E7", "error" | "warning", Chinese text) — as fills and notes.
 
     Several marks on one cell share one note; the cell takes the worst severity.
-    Raises ReadError when the source cannot be read, ValueError for a mark naming an
-    unknown sheet, a bad reference or severity, or when dest_path is the source."""
+    Raises ReadError when the source cannot be read (or, damaged, cannot take the
+    marks), MarkError (a ValueError) for a mark naming an unknown sheet, a bad
+    reference or severity, or when dest_path is the source."""
     if os.path.abspath(os.fspath(src_path)) == os.path.abspath(os.fspath(dest_path)):
-        raise ValueError("annotate never overwrites the filed workbook: choose another dest_path")
+        raise MarkError("annotate never overwrites the filed workbook: choose another dest_path")
     data = load_bytes(src_path, limits)
     pkg = open_package(data, limits)
     collected = _collect(marks)
     try:
         out = _Annotator(pkg).run(collected) if collected else data
-    except (ReadError, ValueError):
+    except (ReadError, MarkError):
         raise
     except Exception as exc:  # noqa: BLE001 - a hostile file must not give a traceback
         raise unreadable(f"无法在该文件上标注（{type(exc).__name__}）") from exc
@@ -85,8 +91,11 @@ def _collect(marks) -> dict[str, dict[tuple[int, int], Mark]]:
     by_sheet: dict[str, dict[tuple[int, int], Mark]] = {}
     for sheet, ref, severity, text in marks:
         if severity not in RANK:
-            raise ValueError(f"unknown severity {severity!r}")
-        row, col = parse_ref(ref)
+            raise MarkError(f"unknown severity {severity!r}")
+        try:
+            row, col = parse_ref(ref)
+        except ValueError as exc:
+            raise MarkError(str(exc)) from None
         cells = by_sheet.setdefault(sheet, {})
         mark = cells.get((row, col))
         if mark is None:
@@ -148,7 +157,7 @@ class _Annotator:
                 parts[e.get("name")] = target
         for name in by_sheet:
             if name not in parts:
-                raise ValueError(f"no worksheet named {name!r}")
+                raise MarkError(f"no worksheet named {name!r}")
         styles = next((t for kind, t in rels.values() if kind == "styles"), None)
         if styles is None or not pkg.has(styles):
             styles = self._new_styles(main)
