@@ -7,12 +7,17 @@ formula results, ~1,100 filled cells over 5 sheets) unless DIR already holds the
 prints, for the reader and the floor (bench/floor.py): in-process ms per workbook (one
 core), the wall time of a batch of N over PROCS processes, one file end to end as a
 fresh process, and peak memory (VmHWM) per process.
+
+Where PYTHONDONTWRITEBYTECODE is set (as on this workplace's machines), every fresh
+process compiles generator/xlsx from source (~20 ms more than with .pyc files, which
+an installed package has).
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import statistics
 import subprocess
 import sys
@@ -48,9 +53,10 @@ FUNCS = {"reader": ours, "floor": floor_read, "floor-bare": floor_bare}
 def _work(args):
     name, paths = args
     fn = FUNCS[name]
+    t = time.process_time()
     for p in paths:
         fn(p)
-    return peak_mb()
+    return peak_mb(), time.process_time() - t
 
 
 def in_process(name: str, paths: list[Path], rounds: int = 3) -> float:
@@ -67,18 +73,20 @@ def in_process(name: str, paths: list[Path], rounds: int = 3) -> float:
     return best * 1000 / len(paths)
 
 
-def batch(name: str, paths: list[Path], procs: int, rounds: int = 2) -> tuple[float, float]:
-    """Wall seconds for all paths over `procs` fresh (spawned) processes, pool start-up
-    included; best of `rounds`."""
+def batch(name: str, paths: list[Path], procs: int, rounds: int = 2) -> tuple[float, float, float]:
+    """(wall seconds for all paths over `procs` fresh (spawned) processes, pool start-up
+    included, best of `rounds`; peak MB of a worker; CPU seconds of the busiest worker,
+    what the wall time comes to on an otherwise idle machine)."""
     chunks = [(name, paths[i::procs]) for i in range(procs)]
-    best, peak = float("inf"), 0.0
+    best, peak, cpu = float("inf"), 0.0, float("inf")
     for _ in range(rounds):
         t = time.perf_counter()
         with mp.get_context("spawn").Pool(procs) as pool:
-            peaks = pool.map(_work, chunks)
+            results = pool.map(_work, chunks)
         best = min(best, time.perf_counter() - t)
-        peak = max(peak, *peaks)
-    return best, peak
+        peak = max(peak, *(r[0] for r in results))
+        cpu = min(cpu, max(r[1] for r in results))
+    return best, peak, cpu
 
 
 FRESH = {
@@ -113,14 +121,16 @@ def main(argv=None) -> int:
     size = paths[0].stat().st_size
     print(f"{len(paths)} workbooks, {cells} cells each, {size / 1024:.0f} KB each; python {sys.version.split()[0]}")
     print()
-    print(f"{'':14}{'in-process (CPU)':>18}{f'batch of {len(paths)}, {args.procs} procs':>32}{'fresh process':>16}")
+    head = f"batch of {len(paths)}, {args.procs} procs: wall (busiest worker's CPU)"
+    print(f"{'':12}{'in-process CPU':>16}  {head:52}{'fresh process':>14}")
     for name in ("reader", "floor", "floor-bare"):
         ms = in_process(name, paths)
-        wall, peak = batch(name, paths, args.procs)
+        wall, peak, cpu = batch(name, paths, args.procs)
         one = fresh(FRESH[name], paths[0]) if name in FRESH else float("nan")
-        print(f"{name:14}{ms:14.2f} ms/wb{wall:10.2f} s = {len(paths) / wall:6.0f} wb/s, peak {peak:4.0f} MB"
-              f"{one:12.0f} ms")
-    print(f"{'python -c pass':14}{'':18}{'':32}{fresh('pass', paths[0]):12.0f} ms")
+        print(f"{name:12}{ms:10.2f} ms/wb  {wall:6.2f} s = {len(paths) / wall:5.0f} wb/s ({cpu:5.2f} s CPU), "
+              f"peak {peak:3.0f} MB{one:12.0f} ms")
+    print(f"{'python -c pass':14}{'':82}{fresh('pass', paths[0]):10.0f} ms")
+    print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times suffer when it is high)")
     print(f"\nthis process's peak memory: {peak_mb():.0f} MB")
     return 0
 

@@ -70,3 +70,32 @@ def lo_files(tmp_path_factory) -> dict[str, Path]:
     lo_convert_many([([src], fmt, base / fmt) for fmt in ("xlsx", "xls", "ods", "pdf")])
     return {"openpyxl": src, "libreoffice": base / "xlsx" / "sample.xlsx", "xls": base / "xls" / "sample.xls",
             "ods": base / "ods" / "sample.ods", "pdf": base / "pdf" / "sample.pdf"}
+
+
+# -- the procedures site ------------------------------------------------------------------
+SITE_TODAY = "2022-06-15"  # inside 永川's 整治阶段, so 首页 has a current phase and next deadlines
+
+
+@pytest.fixture(scope="session")
+def site_project(tmp_path_factory) -> Path:
+    """A project for the site tests (tests/site_project.py), built once per session."""
+    from site_project import make_project
+
+    return make_project(tmp_path_factory.mktemp("site") / "proj")
+
+
+@pytest.fixture(scope="session")
+def built_site(site_project) -> Path:
+    """`yaojian build` run for real on `site_project`; the site folder it wrote."""
+    result = run_cli("build", "--root", str(site_project), "--today", SITE_TODAY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site_project / "site"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """`yaojian build` of the repository itself (content/ and forms/ as they are), into a temp folder."""
+    out = tmp_path_factory.mktemp("real") / "site"
+    result = run_cli("build", "--root", str(REPO), "--site-dir", str(out), "--today", SITE_TODAY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out

@@ -28,7 +28,9 @@ from conftest import REPO
 from generator.content import squash
 from generator.forms.layout import STAMP_FORM, STAMP_VERSION, layout
 from generator.forms.model import load_forms
-from generator.forms.workbook import AMOUNT_FORMULA, COUNT_FORMULA, _Texts, write_workbooks
+from generator.forms.texts import Texts
+from generator.forms.inputs import AMOUNT_FORMULA, COUNT_FORMULA
+from generator.forms.workbook import write_workbooks
 from workbook_dump import dump, validation_by_cell
 
 ARTIFACTS = REPO / "test-artifacts" / "forms"
@@ -142,7 +144,7 @@ def _pdf_text(path: Path) -> str:
 def test_renders_to_pdf_with_every_label_in_cjk_glyphs(lo, form_id):
     pdf = lo.pdf / f"{form_id}.pdf"
     text = squash(_pdf_text(pdf))
-    texts = _Texts(lo.content)
+    texts = Texts(lo.content)
     for sheet in layout(lo.forms[form_id]).sheets:
         for place in sheet.places:
             if place.role in ("input", "total"):

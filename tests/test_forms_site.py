@@ -90,31 +90,27 @@ def test_rules_are_generated_from_every_declared_kind(made, project):
     assert "（警告）" in rules and "「货值 50 万元以上」" in rules
 
 
-def test_who_files_and_by_when_comes_from_the_campaign_schedule(project_copy):
-    (project_copy / "content" / "campaigns").mkdir(exist_ok=True)
-    (project_copy / "content" / "organisations").mkdir(exist_ok=True)
-    (project_copy / "content" / "organisations" / "yc.yaml").write_text(
-        "place: 永川区\norganisations:\n"
-        "  - {id: yc-units, name: 各单位}\n  - {id: yc-group-office, name: 工作小组办公室}\n", encoding="utf-8")
-    (project_copy / "content" / "campaigns" / "yc.yaml").write_text(
-        "id: yc\ntitle: 专项\nreporting:\n"
-        "  - id: monthly\n    title: 月度进展\n    form: monthly-progress\n    actor: yc-units\n"
-        "    recipient: yc-group-office\n"
-        "    deadline: {kind: recurring, freq: monthly, day: 1, start: '2022-06-01', end: '2022-12-01', text: 每月 1 日前}\n"
-        "    quote: 各单位于每月 1 日前报送月度进展（附件 1）\n    source: yongchuan-2022#s6-4-p2\n"
-        "  - id: q2\n    title: 季度进展报告（6 月）\n    form: quarterly-report\n    actor: yc-units\n"
-        "    deadline: {kind: absolute, date: '2022-06-20', text: 6 月 20 日、9 月 20 日前}\n",
-        encoding="utf-8")
-    project = Project(project_copy)
-    made = {p.path: p for p in pages(project, content_mod.load(project))}
+def test_who_files_and_by_when_comes_from_the_campaign_schedule(made):
     monthly = render(made["forms/monthly-progress.md"].markdown)
     row = table_rows(monthly, "who")[0]
     assert row[:4] == ["月度进展", "各单位", "工作小组办公室", "每月 1 日前（2022年6月1日至2022年12月1日）"]
     assert "各单位于每月 1 日前报送月度进展（附件 1）" in row[4]
-    quarterly = render(made["forms/quarterly-report.md"].markdown)
-    assert table_rows(quarterly, "who")[0][3] == "6 月 20 日、9 月 20 日前（2022年6月20日前）"
-    assert "尚未列出" in render(made["forms/summary-report.md"].markdown)
-    assert "2022年6月20日前" in render(made["forms/index.md"].markdown)
+    assert 'href="/documents/yongchuan-2022.md#s6-4-p2"' in monthly
+    quarterly = table_rows(render(made["forms/quarterly-report.md"].markdown), "who")
+    assert [r[3] for r in quarterly] == ["6 月 20 日、9 月 20 日前（2022年6月20日前）", "6 月 20 日、9 月 20 日前（2022年9月20日前）"]
+    summary = table_rows(render(made["forms/summary-report.md"].markdown), "who")
+    assert summary[0][3] == "11 月 20 日前（2022年11月20日前）"
+    index = render(made["forms/index.md"].markdown)
+    assert "6 月 20 日、9 月 20 日前（2022年6月20日、2022年9月20日前）" in index
+
+
+def test_a_form_no_campaign_schedules_says_so(project_copy):
+    for path in (project_copy / "content" / "campaigns").glob("*.yaml"):
+        path.unlink()
+    project = Project(project_copy)
+    made = {p.path: p for p in pages(project, content_mod.load(project))}
+    assert "行动安排中尚未列出这张报表的报送单位和期限" in made["forms/monthly-progress.md"].markdown
+    assert "| 每月 |" in made["forms/index.md"].markdown
 
 
 def test_field_options_for_criteria_that_point_into_a_form(project):

@@ -11,16 +11,8 @@ from conftest import run_cli
 from generator.content import squash
 from generator.forms.layout import COVER_SHEET, STAMP_FORM, STAMP_VERSION, layout
 from generator.forms.model import load_forms
-from generator.forms.workbook import (
-    AMOUNT_FORMULA,
-    COUNT_FORMULA,
-    ERROR_MAX,
-    FONT_NAME,
-    PROMPT_MAX,
-    PROMPT_TITLE_MAX,
-    total_formula,
-    write_workbooks,
-)
+from generator.forms.inputs import AMOUNT_FORMULA, COUNT_FORMULA, ERROR_MAX, PROMPT_MAX, PROMPT_TITLE_MAX
+from generator.forms.workbook import FONT_NAME, total_formula, write_workbooks
 from workbook_dump import validation_by_cell
 
 FORM_IDS = ["monthly-progress", "quarterly-report", "summary-report"]

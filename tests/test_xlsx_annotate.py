@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from generator.xlsx import ReadError, read_workbook
-from generator.xlsx.annotate import FILLS, annotate
+from generator.xlsx.annotate import FILLS, MarkError, annotate
 from xlsx_corpus import lo_convert_many, minimal_parts, sheet_xml, write_parts
 
 SHEET = "表2 药品"
@@ -210,3 +210,34 @@ def test_refusals(tmp_path, lo_files):
     assert e.value.code == "legacy-format"
     annotate(src, tmp_path / "same.xlsx", [])
     assert (tmp_path / "same.xlsx").read_bytes() == src.read_bytes()
+
+
+def test_mutated_files_never_raise_anything_else(tmp_path, lo_files):
+    """Damaged parts: annotate writes a copy or raises ReadError, never another exception."""
+    import io
+    import random
+
+    rng = random.Random(66)
+    data = lo_files["libreoffice"].read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    targets = [n for n in parts if n.endswith((".xml", ".rels"))]
+    for i in range(80):
+        name = rng.choice(targets)
+        b = bytearray(parts[name])
+        for _ in range(rng.randint(1, 4)):
+            pos = rng.randrange(len(b))
+            if rng.random() < 0.5:
+                del b[pos:pos + rng.randint(1, 30)]
+            else:
+                b[pos:pos] = rng.choice([b"<c>", b"</row>", b'<row r="0">', b"<x:c/>", b"&#0;", b"<cellXfs/>", b"]]>"])
+        src = tmp_path / f"m{i}.xlsx"
+        with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as z:
+            for n, content in {**parts, name: bytes(b)}.items():
+                z.writestr(n, content)
+        try:
+            annotate(src, tmp_path / f"o{i}.xlsx", [(SHEET, "E4", "error", "x"), (SHEET, "Q30", "warning", "y")])
+        except ReadError:
+            pass
+        except MarkError as exc:  # only for a sheet the damage removed
+            assert "no worksheet" in str(exc)

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import REPO
 from generator.xlsx import ReadError, read_workbook
-from xlsx_corpus import (NS, Member, bomb_member, minimal_parts, sheet_xml, sst_xml, write_parts, zip_bytes)
+from xlsx_corpus import NS, Member, bomb_member, minimal_parts, sheet_xml, sst_xml, zip_bytes
 
 RUNNER = r"""
 import json, resource, sys, time

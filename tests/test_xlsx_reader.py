@@ -297,3 +297,11 @@ def test_styles_regex_and_tree_agree(lo_files):
     for who in ("openpyxl", "libreoffice"):
         data = Package(lo_files[who].read_bytes()).read("xl/styles.xml")
         assert date_styles_from(data) == date_styles(parse_tree(data)) and any(date_styles_from(data))
+
+
+@pytest.mark.parametrize("key,kind", [("openpyxl", "xlsx"), ("libreoffice", "xlsx"), ("xls", "legacy"), ("ods", "ods"),
+                                      ("pdf", "pdf")])
+def test_sniff_by_content_whole_file_or_head(lo_files, key, kind):
+    data = lo_files[key].read_bytes()
+    assert sniff(data) == kind
+    assert sniff(data[:8192]) == kind  # a head is enough for these

@@ -198,7 +198,7 @@ def minimal_parts(sheets: list[tuple[str, bytes]], *, sst: bytes | None = None, 
                   workbook_extra: str = "", main_ct: str = CT_SHEET_MAIN, extra: dict[str, bytes] | None = None,
                   extra_overrides: str = "") -> dict[str, bytes]:
     """The parts of a small workbook, written by hand (what a careful program writes)."""
-    ct = [f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">',
+    ct = ['<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">',
           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
           '<Default Extension="xml" ContentType="application/xml"/>',
           f'<Override PartName="/xl/workbook.xml" ContentType="{main_ct}"/>']

@@ -36,7 +36,7 @@ def number_text(kind: str) -> str:
 
 def cell_rule(kind: str, unit: str | None) -> str:
     """The filling rule of a count/amount cell, in one sentence."""
-    what = f"不小于 0 的整数" if kind == "count" else "不小于 0 的数（可有小数）"
+    what = "不小于 0 的整数" if kind == "count" else "不小于 0 的数（可有小数）"
     unit_text = f"，单位{unit}" if unit else ""
     return f"填{what}{unit_text}。不涉及填“/”，没有填“0”，不要留空。"
 

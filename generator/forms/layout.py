@@ -1,8 +1,8 @@
 """Where every label, input and total of a form's workbook sits.
 
 `layout(form)` places each part of a form definition on a sheet: the cover sheet
-(填报说明: title, header fields with their input to the right, the form stamp, 填表须知),
-then one sheet per table.  The workbook writer renders these places; the validator uses
+(填报说明: title, header fields with their input to the right, the form stamp, a note on
+filling and protection, 填表须知 last), then one sheet per table.  The workbook writer renders these places; the validator uses
 them as the expected template (and finds moved rows by label); the annotator and the
 roll-up address cells through the same keys.  Positions never depend on content text, so
 the validator can lay out a form without loading content/.
@@ -177,7 +177,8 @@ def _grid(t: Table) -> SheetLayout:
     data_cols = [c for c in t.columns] + ([t.total] if t.total else [])
     first = LABEL_COLUMNS + 1
     width = max(len(data_cols), len(t.key_areas.columns) if t.key_areas else 0)
-    s.add(Place(1, 1, "title", t.heading, cols=LABEL_COLUMNS + width))
+    # the title centres over the main grid (the 重点领域案件 grid below may be wider)
+    s.add(Place(1, 1, "title", t.heading, cols=LABEL_COLUMNS + len(data_cols)))
     s.heights[1] = 26
     # header row: corner, stage columns, 合计
     s.add(Place(2, 1, "corner", t.corner_rows, cols=2))

@@ -268,9 +268,9 @@ def _cases(t: Table) -> dict:
 
 
 def _sections(t: Table, content) -> dict:
-    from generator.forms.workbook import _Texts
+    from generator.forms.texts import Texts
 
-    texts = _Texts(content)
+    texts = Texts(content)
     props = {}
     parents = {s.id: p for p in t.all_sections() for s in p.sections}
     none = ""

@@ -179,6 +179,23 @@ def _deadline(entry: dict) -> str:
     return text
 
 
+def _deadlines(entries: list[tuple[dict, dict]]) -> str:
+    """Several entries' deadlines in one phrase: entries quoting the same words share them
+    (6 月 20 日、9 月 20 日前（2022年6月20日、2022年9月20日前）)."""
+    by_text: dict[str, list[dict]] = {}
+    for _, e in entries:
+        dl = e.get("deadline") or {}
+        by_text.setdefault(str(dl.get("text", "")), []).append(dl)
+    parts = []
+    for text, dls in by_text.items():
+        dates = [_zh_date(dl["date"]) for dl in dls if dl.get("kind") == "absolute" and dl.get("date")]
+        if len(dates) == len(dls) and dates:
+            parts.append(f"{esc(text)}（{'、'.join(dates)}前）" if text else "、".join(dates) + "前")
+        else:
+            parts.extend(_deadline({"deadline": dl}) for dl in dls)
+    return "；".join(parts)
+
+
 def _zh_date(value) -> str:
     m = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", str(value))
     return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日" if m else str(value)
@@ -190,7 +207,7 @@ def _zh_date(value) -> str:
 def index_page(forms: list[Form], content) -> str:
     rows = []
     for f in forms:
-        when = "；".join(_deadline(e) for _, e in reporting(content, f.id)) or PERIOD_ZH.get(f.period or "", "")
+        when = _deadlines(reporting(content, f.id)) or PERIOD_ZH.get(f.period or "", "")
         rows.append([
             f"[{esc(f.title)}](/{FORM_PAGE.format(form=f.id)})",
             f"`{f.id}`",
@@ -234,12 +251,14 @@ def _who(form: Form, content) -> str:
     out = "## 谁报送、何时报送 { #who }\n\n"
     if not entries:
         return out + "行动安排中尚未列出这张报表的报送单位和期限。\n"
+    several = len({id(c) for c, _ in entries}) > 1
     rows = []
     for campaign, e in entries:
         quote = f"“{esc(e['quote'])}”" if e.get("quote") else ""
+        title = f"{campaign.get('title', '')}：{e.get('title', '')}" if several else e.get("title", "")
         source = clause_link(content, e["source"] if isinstance(e.get("source"), str) else None, "原文")
         rows.append([
-            esc(e.get("title", "")),
+            esc(title),
             _org_names(content, e.get("actor")),
             _org_names(content, e.get("recipient")),
             _deadline(e),
@@ -265,7 +284,7 @@ def _instructions(form: Form, content) -> str:
     clause = content.clauses.get(ref) if (content is not None and ref) else None
     if clause is None:
         return ""
-    lines = [f"## 填表须知 {{ #instructions }}\n", f"原文：{clause_link(content, ref)}\n"]
+    lines = ["## 填表须知 { #instructions }\n", f"原文：{clause_link(content, ref)}\n"]
     lines += [f"> {esc(c.own_text)}\n>" for c in clause.children]
     return "\n".join(lines).rstrip(">").rstrip() + "\n"
 
@@ -340,9 +359,9 @@ def _cases_guide(t: Table) -> str:
 
 
 def _sections_guide(t: Table, content) -> str:
-    from generator.forms.workbook import _Texts
+    from generator.forms.texts import Texts
 
-    texts = _Texts(content)
+    texts = Texts(content)
     rows = []
     for s in t.all_sections():
         rows.append([esc(texts.heading(s.clause)), esc(texts.guidance(s.clause)) if s.fillable else "（标题，下设各部分）",

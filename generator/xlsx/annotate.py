@@ -19,31 +19,30 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import struct
 import tempfile
-import time
-import zlib
 
 from generator.xlsx.limits import Limits, ReadError, unreadable
-from generator.xlsx.package import Entry, Package
+from generator.xlsx.notes import AUTHOR, REL, add_comments, add_shapes, insert_legacy_drawing, new_vml, attr_escape
+from generator.xlsx.package import Package
 from generator.xlsx.reader import load_bytes, open_package
 from generator.xlsx.refs import parse_ref, ref_name
+from generator.xlsx.sheetedit import apply_edits, cells_of, drop_attr, get_attr, normalise_positions, rows_of, set_attr
 from generator.xlsx.xmltext import check_declarations, parse_tree
+from generator.xlsx.zipwrite import write_package
 
-AUTHOR = "药监校验"
 FILLS = {"error": "FFFFC7CE", "warning": "FFFFE699"}  # Excel's light red; a light amber
 LABEL = {"error": "【错误】", "warning": "【警告】"}
 RANK = {"warning": 1, "error": 2}
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 
-# Characters XML 1.0 cannot carry.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+class MarkError(ValueError):
+    """A mark the workbook cannot take (unknown sheet, bad reference or severity), or a
+    destination that is the source: the caller's mistake, not the file's."""
 
 
 class Mark:
@@ -57,34 +56,22 @@ class Mark:
         return ref_name(self.row, self.col)
 
 
-def escape(text: str) -> str:
-    """Text for XML character data or a double-quoted attribute."""
-    text = _BAD_CHARS.sub("", str(text))
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("_x", "_x005F_x"))
-
-
-def attr_escape(text: str) -> str:
-    """Text for a double-quoted attribute (no OOXML _x escaping: not an ST_Xstring)."""
-    text = _BAD_CHARS.sub("", str(text))
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
 def annotate(src_path, dest_path, marks, *, limits: Limits = Limits()) -> None:
     """Write a copy of `src_path` to `dest_path` with `marks` — (sheet name, cell ref
     like "E7", "error" | "warning", Chinese text) — as fills and notes.
 
     Several marks on one cell share one note; the cell takes the worst severity.
-    Raises ReadError when the source cannot be read, ValueError for a mark naming an
-    unknown sheet, a bad reference or severity, or when dest_path is the source."""
+    Raises ReadError when the source cannot be read (or, damaged, cannot take the
+    marks), MarkError (a ValueError) for a mark naming an unknown sheet, a bad
+    reference or severity, or when dest_path is the source."""
     if os.path.abspath(os.fspath(src_path)) == os.path.abspath(os.fspath(dest_path)):
-        raise ValueError("annotate never overwrites the filed workbook: choose another dest_path")
+        raise MarkError("annotate never overwrites the filed workbook: choose another dest_path")
     data = load_bytes(src_path, limits)
     pkg = open_package(data, limits)
     collected = _collect(marks)
     try:
         out = _Annotator(pkg).run(collected) if collected else data
-    except (ReadError, ValueError):
+    except (ReadError, MarkError):
         raise
     except Exception as exc:  # noqa: BLE001 - a hostile file must not give a traceback
         raise unreadable(f"无法在该文件上标注（{type(exc).__name__}）") from exc
@@ -104,8 +91,11 @@ def _collect(marks) -> dict[str, dict[tuple[int, int], Mark]]:
     by_sheet: dict[str, dict[tuple[int, int], Mark]] = {}
     for sheet, ref, severity, text in marks:
         if severity not in RANK:
-            raise ValueError(f"unknown severity {severity!r}")
-        row, col = parse_ref(ref)
+            raise MarkError(f"unknown severity {severity!r}")
+        try:
+            row, col = parse_ref(ref)
+        except ValueError as exc:
+            raise MarkError(str(exc)) from None
         cells = by_sheet.setdefault(sheet, {})
         mark = cells.get((row, col))
         if mark is None:
@@ -126,24 +116,6 @@ def _xml_text(data: bytes) -> str:
         m = re.match(rb'\s*<\?xml[^>]*?encoding\s*=\s*["\']([A-Za-z0-9_.\-]+)', data.lstrip(b"\xef\xbb\xbf"))
         text = data.lstrip(b"\xef\xbb\xbf").decode(m.group(1).decode() if m else "utf-8")
     return re.sub(r'^(\s*<\?xml[^>]*?encoding\s*=\s*["\'])[A-Za-z0-9_.\-]+', r"\1UTF-8", text, count=1)
-
-
-def _attr(tag: str, name: str) -> str | None:
-    m = re.search(r'\s(?:[\w.\-]+:)?' + name + r'\s*=\s*(?:"([^"]*)"|\'([^\']*)\')', tag)
-    return None if m is None else (m.group(1) if m.group(1) is not None else m.group(2))
-
-
-def _set_attr(tag: str, name: str, value: str) -> str:
-    """A start tag with attribute `name` set (replaced or added after the tag name)."""
-    pattern = re.compile(r'(\s)' + name + r'\s*=\s*(?:"[^"]*"|\'[^\']*\')')
-    if pattern.search(tag):
-        return pattern.sub(lambda m: f'{m.group(1)}{name}="{value}"', tag, count=1)
-    end = len(tag) - (2 if tag.endswith("/>") else 1 if tag.endswith(">") else 0)
-    return f'{tag[:end].rstrip()} {name}="{value}"{tag[end:]}'
-
-
-def _drop_attr(tag: str, name: str) -> str:
-    return re.sub(r'\s' + name + r'\s*=\s*(?:"[^"]*"|\'[^\']*\')', "", tag, count=1)
 
 
 class _Annotator:
@@ -185,7 +157,7 @@ class _Annotator:
                 parts[e.get("name")] = target
         for name in by_sheet:
             if name not in parts:
-                raise ValueError(f"no worksheet named {name!r}")
+                raise MarkError(f"no worksheet named {name!r}")
         styles = next((t for kind, t in rels.values() if kind == "styles"), None)
         if styles is None or not pkg.has(styles):
             styles = self._new_styles(main)
@@ -197,7 +169,7 @@ class _Annotator:
             self._sheet(parts[name], marks)
         self.changed[styles] = self.styles.encode("utf-8")
         self._content_types()
-        return self._write()
+        return write_package(self.pkg, self.changed)
 
     # -- styles -----------------------------------------------------------------------
 
@@ -244,7 +216,7 @@ class _Annotator:
         s = self.styles
         s = s[:close] + element + s[close:]
         open_end = s.find(">", start)
-        s = s[:start] + _set_attr(s[start:open_end], "count", str(len(spans) + 1)) + s[open_end:]
+        s = s[:start] + set_attr(s[start:open_end], "count", str(len(spans) + 1)) + s[open_end:]
         self.styles = s
         return len(spans)
 
@@ -271,7 +243,7 @@ class _Annotator:
             closing = head.endswith("/")
             if closing:
                 head = head[:-1]
-            head = _set_attr(_set_attr(head, "fillId", str(fill)), "applyFill", "1")
+            head = set_attr(set_attr(head, "fillId", str(fill)), "applyFill", "1")
             xf = head + ("/" if closing else "") + xf[open_end:]
             self.xf_cache[key] = self._append("cellXfs", xf)
         return self.xf_cache[key]
@@ -280,12 +252,12 @@ class _Annotator:
 
     def _sheet(self, part: str, marks: dict[tuple[int, int], Mark]) -> None:
         xml = self.text(part)
-        xml = _normalise_positions(xml)
-        xml = self._mark_cells(xml, marks)
+        xml = normalise_positions(xml)
+        xml = self._markcells_of(xml, marks)
         xml = self._comments(part, xml, marks)
         self.changed[part] = xml.encode("utf-8")
 
-    def _mark_cells(self, xml: str, marks: dict[tuple[int, int], Mark]) -> str:
+    def _markcells_of(self, xml: str, marks: dict[tuple[int, int], Mark]) -> str:
         sd = re.search(r"<((?:[\w.\-]+:)?)sheetData\b[^>]*?(/?)>", xml)
         if sd is None:
             raise unreadable("工作表缺少 sheetData")
@@ -296,7 +268,7 @@ class _Annotator:
         start = sd.end()
         end = xml.find(f"</{p}sheetData>", start)
         body = xml[start:end]
-        rows = _rows(body, p)
+        rows = rows_of(body, p)
         by_row: dict[int, list[Mark]] = {}
         for (r, _c), mark in marks.items():
             by_row.setdefault(r, []).append(mark)
@@ -311,29 +283,29 @@ class _Annotator:
                 edits.append((pos, pos, f'<{p}row r="{r}">{cells}</{p}row>'))
                 continue
             edits.extend(self._mark_row(body, span, p, row_marks))
-        body = _apply(body, edits)
+        body = apply_edits(body, edits)
         return xml[:start] + body + xml[end:]
 
     def _mark_row(self, body: str, span, p: str, row_marks: list[Mark]) -> list[tuple[int, int, str]]:
         row_start, open_end, content_end, row_end, self_closing = span
         edits = []
-        tag = _drop_attr(body[row_start:open_end], "spans")
+        tag = drop_attr(body[row_start:open_end], "spans")
         if self_closing:
             tag = tag[:-2].rstrip() + ">"
             cells = "".join(f'<{p}c r="{m.ref}" s="{self._style(0, m.severity)}"/>' for m in row_marks)
             return [(row_start, row_end, f"{tag}{cells}</{p}row>")]
         edits.append((row_start, open_end, tag))
-        cells = _cells(body, open_end, content_end, p)
+        cells = cells_of(body, open_end, content_end, p)
         for m in row_marks:
             found = cells.get(m.col)
             if found is not None:
                 a, b = found
                 ctag = body[a:b]
                 try:
-                    style = int(_attr(ctag, "s") or "0")
+                    style = int(get_attr(ctag, "s") or "0")
                 except ValueError:
                     style = 0
-                edits.append((a, b, _set_attr(ctag, "s", str(self._style(style, m.severity)))))
+                edits.append((a, b, set_attr(ctag, "s", str(self._style(style, m.severity)))))
             else:
                 later = [a for col, (a, _b) in cells.items() if col > m.col]
                 pos = min(later, default=content_end)
@@ -352,24 +324,24 @@ class _Annotator:
                 f'<authors><author>{AUTHOR}</author></authors><commentList></commentList></comments>').encode()
             self._add_rel(part, "comments", posixpath.relpath(comments, posixpath.dirname(part)))
             self.types_extra.append(f'<Override PartName="/{comments}" ContentType="{CT_COMMENTS}"/>')
-        self.changed[comments] = _add_comments(self.text(comments), marks).encode("utf-8")
+        self.changed[comments] = add_comments(self.text(comments), marks).encode("utf-8")
 
         ld = re.search(r"<(?:[\w.\-]+:)?legacyDrawing\b[^>]*>", xml)
         vml = None
         if ld is not None:
-            rid = _attr(ld.group(0), "id")
+            rid = get_attr(ld.group(0), "id")
             vml = next((t for i, kind, t, ext in rels if i == rid and not ext and self.exists(t)), None)
         if vml is None:
             vml = self.new_name("xl/drawings/vmlDrawing{}.vml")
             n = int(re.search(r"(\d+)\.vml$", vml).group(1))
-            self.changed[vml] = _new_vml(n).encode("utf-8")
+            self.changed[vml] = new_vml(n).encode("utf-8")
             rid = self._add_rel(part, "vmlDrawing", posixpath.relpath(vml, posixpath.dirname(part)))
             if ld is not None:
                 xml = xml[:ld.start()] + xml[ld.end():]
-            xml = _insert_legacy_drawing(xml, rid)
+            xml = insert_legacy_drawing(xml, rid)
             if "vml" not in self.pkg.content_types()[0] and not any('Extension="vml"' in t for t in self.types_extra):
                 self.types_extra.append(f'<Default Extension="vml" ContentType="{CT_VML}"/>')
-        self.changed[vml] = _add_shapes(self.vml_text(vml), marks).encode("utf-8")
+        self.changed[vml] = add_shapes(self.vml_text(vml), marks).encode("utf-8")
         return xml
 
     def vml_text(self, name: str) -> str:
@@ -415,267 +387,3 @@ class _Annotator:
 
     # -- the zip ----------------------------------------------------------------------
 
-    def _write(self) -> bytes:
-        pkg = self.pkg
-        out = bytearray()
-        central = []
-        seen = set()
-        now = _dos_time()
-        for info in pkg.order:
-            key = info.filename.lower()
-            replaced = next((n for n in self.changed if n.lower() == key), None)
-            offset = len(out)
-            if replaced is None:
-                out += _raw_entry(pkg.data, info)
-                central.append(_central_copy(info, offset))
-            else:
-                seen.add(replaced)
-                dos = struct.unpack("<HH", info.central[12:16]) if len(info.central) >= 16 else now
-                local, cent = _new_entry(info.filename, self.changed[replaced], offset, dos)
-                out += local
-                central.append(cent)
-        for name, content in self.changed.items():
-            if name in seen:
-                continue
-            local, cent = _new_entry(name, content, len(out), now)
-            out += local
-            central.append(cent)
-        cd_offset = len(out)
-        for rec in central:
-            out += rec
-        out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central),
-                           len(out) - cd_offset, cd_offset, 0)
-        return bytes(out)
-
-
-def _apply(body: str, edits: list[tuple[int, int, str]]) -> str:
-    """Apply (start, end, text) edits; insertions at one position keep their order."""
-    out = []
-    pos = 0
-    for a, b, text in sorted(edits, key=lambda e: (e[0], e[1])):  # stable: same-position inserts in order
-        out.append(body[pos:a])
-        out.append(text)
-        pos = max(pos, b)
-    out.append(body[pos:])
-    return "".join(out)
-
-
-def _rows(body: str, p: str) -> dict[int, tuple[int, int, int, int, bool]]:
-    """Rows of sheetData's content: number -> (start, start-tag end, content end, end,
-    self-closing)."""
-    rows = {}
-    pattern = re.compile(r"<" + re.escape(p) + r"row\b[^>]*?(/?)>")
-    close_tag = f"</{p}row>"
-    pos = 0
-    while True:
-        m = pattern.search(body, pos)
-        if m is None:
-            break
-        r = int(_attr(m.group(0), "r"))
-        if m.group(1):
-            rows[r] = (m.start(), m.end(), m.end(), m.end(), True)
-            pos = m.end()
-        else:
-            close = body.find(close_tag, m.end())
-            rows[r] = (m.start(), m.end(), close, close + len(close_tag), False)
-            pos = close + len(close_tag)
-    return rows
-
-
-def _cells(body: str, start: int, end: int, p: str) -> dict[int, tuple[int, int]]:
-    """Cells of one row: column -> span of the cell's start tag."""
-    out = {}
-    for m in re.finditer(r"<" + re.escape(p) + r"c\b[^>]*>", body[start:end]):
-        ref = _attr(m.group(0), "r")
-        out[parse_ref(ref)[1]] = (start + m.start(), start + m.end())
-    return out
-
-
-def _normalise_positions(xml: str) -> str:
-    """Give every row and cell of sheetData an explicit r (rows and cells may omit it
-    and count by position; inserting a cell among them would shift the rest)."""
-    sd = re.search(r"<((?:[\w.\-]+:)?)sheetData\b[^>]*?>", xml)
-    if sd is None or sd.group(0).endswith("/>"):
-        return xml
-    p = sd.group(1)
-    end = xml.find(f"</{p}sheetData>", sd.end())
-    body = xml[sd.end():end]
-    tags = re.compile(r"<" + re.escape(p) + r"(row|c)\b[^>]*>")
-    if all(_attr(m.group(0), "r") for m in tags.finditer(body)):
-        return xml
-    out = []
-    pos = 0
-    row = 0
-    col = 0
-    for m in tags.finditer(body):
-        tag = m.group(0)
-        r = _attr(tag, "r")
-        if m.group(1) == "row":
-            row = int(r) if r else row + 1
-            col = 0
-            if not r:
-                tag = _set_attr(tag, "r", str(row))
-        else:
-            if r:
-                _row, col = parse_ref(r)
-            else:
-                col += 1
-                tag = _set_attr(tag, "r", ref_name(max(row, 1), col))
-        out.append(body[pos:m.start()])
-        out.append(tag)
-        pos = m.end()
-    out.append(body[pos:])
-    return xml[:sd.end()] + "".join(out) + xml[end:]
-
-
-_AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
-                 "tableParts", "extLst")
-
-
-def _insert_legacy_drawing(xml: str, rid: str) -> str:
-    root = re.search(r"<((?:[\w.\-]+:)?)worksheet\b[^>]*>", xml)
-    p = root.group(1)
-    r_prefix = next((pre for pre, uri in re.findall(r'xmlns:([\w.\-]+)\s*=\s*"([^"]*)"', root.group(0)) if uri == REL),
-                    None)
-    attr = f'{r_prefix}:id="{rid}"' if r_prefix else f'xmlns:r="{REL}" r:id="{rid}"'
-    element = f"<{p}legacyDrawing {attr}/>"
-    positions = [m.start() for name in _AFTER_LEGACY
-                 for m in [re.search(r"<" + re.escape(p) + name + r"\b", xml)] if m]
-    pos = min(positions) if positions else xml.rfind(f"</{p}worksheet>")
-    return xml[:pos] + element + xml[pos:]
-
-
-def _add_comments(text: str, marks: dict[tuple[int, int], Mark]) -> str:
-    root = re.search(r"<((?:[\w.\-]+:)?)comments\b[^>]*>", text)
-    p = root.group(1)
-    authors = re.search(r"<" + re.escape(p) + r"authors\b[^>]*?(/?)>", text)
-    if authors is None:
-        text = text[:root.end()] + f"<{p}authors></{p}authors>" + text[root.end():]
-    elif authors.group(1):
-        text = text[:authors.start()] + f"<{p}authors></{p}authors>" + text[authors.end():]
-    names = re.findall(r"<" + re.escape(p) + r"author\b[^>]*>([^<]*)</" + re.escape(p) + "author>", text)
-    if escape(AUTHOR) in names:
-        author_id = names.index(escape(AUTHOR))
-    else:
-        author_id = len(names)
-        close = text.find(f"</{p}authors>")
-        text = text[:close] + f"<{p}author>{escape(AUTHOR)}</{p}author>" + text[close:]
-    lst = re.search(r"<" + re.escape(p) + r"commentList\b[^>]*?(/?)>", text)
-    if lst is None:
-        close = text.find(f"</{p}authors>") + len(f"</{p}authors>")
-        text = text[:close] + f"<{p}commentList></{p}commentList>" + text[close:]
-    elif lst.group(1):
-        text = text[:lst.start()] + f"<{p}commentList></{p}commentList>" + text[lst.end():]
-    for (row, col), mark in sorted(marks.items()):
-        body = escape("\n".join(mark.texts))
-        existing = re.search(r"<" + re.escape(p) + r'comment\b[^>]*\sref\s*=\s*"' + mark.ref + r'"[^>]*>', text)
-        if existing:
-            close = text.find(f"</{p}text>", existing.end())
-            run = f'<{p}r><{p}t xml:space="preserve">\n{body}</{p}t></{p}r>'
-            text = text[:close] + run + text[close:]
-            continue
-        comment = (f'<{p}comment ref="{mark.ref}" authorId="{author_id}"><{p}text>'
-                   f'<{p}r><{p}rPr><{p}b/><{p}sz val="9"/><{p}rFont val="宋体"/><{p}charset val="134"/></{p}rPr>'
-                   f'<{p}t>{escape(AUTHOR)}：</{p}t></{p}r>'
-                   f'<{p}r><{p}rPr><{p}sz val="9"/><{p}rFont val="宋体"/><{p}charset val="134"/></{p}rPr>'
-                   f'<{p}t xml:space="preserve">\n{body}</{p}t></{p}r></{p}text></{p}comment>')
-        close = text.find(f"</{p}commentList>")
-        text = text[:close] + comment + text[close:]
-    return text
-
-
-_SHAPETYPE = ('<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
-              '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
-
-
-def _new_vml(n: int) -> str:
-    return ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
-            'xmlns:x="urn:schemas-microsoft-com:office:excel">'
-            f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{n}"/></o:shapelayout>{_SHAPETYPE}</xml>')
-
-
-def _add_shapes(vml: str, marks: dict[tuple[int, int], Mark]) -> str:
-    taken = [int(i) for i in re.findall(r"_x0000_s(\d+)", vml)]
-    idmap = re.search(r'<o:idmap\b[^>]*\bdata="(\d+)', vml)
-    next_id = max(taken + [int(idmap.group(1)) * 1024 if idmap else 1024]) + 1
-    existing_rows = {(int(r), int(c)) for r, c in re.findall(
-        r"<x:Row>\s*(\d+)\s*</x:Row>\s*<x:Column>\s*(\d+)\s*</x:Column>", vml)}
-    shapes = []
-    for (row, col), _mark in sorted(marks.items()):
-        if (row - 1, col - 1) in existing_rows:
-            continue  # the cell's note already has its shape
-        anchor = f"{col}, 15, {max(row - 2, 0)}, 10, {col + 2}, 15, {row + 3}, 4"
-        shapes.append(
-            f'<v:shape id="_x0000_s{next_id}" type="#_x0000_t202" style="position:absolute;margin-left:80pt;'
-            f'margin-top:2pt;width:180pt;height:80pt;z-index:{next_id};visibility:hidden" fillcolor="#ffffe1" '
-            'o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
-            '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left">'
-            '</div></v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
-            f'<x:Anchor>{anchor}</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>{row - 1}</x:Row>'
-            f'<x:Column>{col - 1}</x:Column></x:ClientData></v:shape>')
-        next_id += 1
-    if "_x0000_t202" not in vml:
-        shapes.insert(0, _SHAPETYPE)
-    close = vml.rfind("</xml>")
-    if close < 0:
-        raise unreadable("批注绘图部件（VML）结构损坏")
-    return vml[:close] + "".join(shapes) + vml[close:]
-
-
-# -- zip records ------------------------------------------------------------------------
-
-def _dos_time() -> tuple[int, int]:
-    t = time.localtime()
-    return ((t.tm_hour << 11) | (t.tm_min << 5) | (t.tm_sec // 2),
-            ((t.tm_year - 1980) << 9) | (t.tm_mon << 5) | t.tm_mday)
-
-
-def _raw_entry(data: bytes, info: Entry) -> bytes:
-    """An untouched entry exactly as it was: local header, compressed data and any data
-    descriptor."""
-    off = info.header_offset
-    if data[off:off + 4] != b"PK\x03\x04":
-        raise unreadable(f"部件「{info.filename}」已损坏（本地文件头无效）")
-    nlen, xlen = struct.unpack("<HH", data[off + 26:off + 30])
-    end = off + 30 + nlen + xlen + info.compress_size
-    if info.flag_bits & 0x8:
-        if data[end:end + 4] == b"PK\x07\x08":
-            end += 16
-        else:
-            end += 12
-    if end > len(data):
-        raise unreadable(f"部件「{info.filename}」已损坏（数据不完整）")
-    return data[off:end]
-
-
-def _central_copy(info: Entry, offset: int) -> bytes:
-    rec = bytearray(info.central)
-    (old,) = struct.unpack("<L", rec[42:46])
-    if old == 0xFFFFFFFF:  # offset in a zip64 extra field: patch it there
-        nlen, xlen = struct.unpack("<HH", rec[28:32])
-        extra_start = 46 + nlen
-        pos = extra_start
-        while pos + 4 <= extra_start + xlen:
-            tag, size = struct.unpack("<HH", rec[pos:pos + 4])
-            if tag == 1:
-                usize, csize = struct.unpack("<LL", rec[24:28] + rec[20:24])
-                field = pos + 4 + 8 * ((usize == 0xFFFFFFFF) + (csize == 0xFFFFFFFF))
-                rec[field:field + 8] = struct.pack("<Q", offset)
-                break
-            pos += 4 + size
-        return bytes(rec)
-    rec[42:46] = struct.pack("<L", offset)
-    return bytes(rec)
-
-
-def _new_entry(name: str, content: bytes, offset: int, dos: tuple[int, int]) -> tuple[bytes, bytes]:
-    raw_name = name.encode("utf-8")
-    flags = 0 if raw_name.isascii() else 0x800
-    c = zlib.compressobj(6, zlib.DEFLATED, -15)
-    packed = c.compress(content) + c.flush()
-    crc = zlib.crc32(content)
-    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, 8, dos[0], dos[1], crc, len(packed), len(content),
-                        len(raw_name), 0) + raw_name + packed
-    central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, 8, dos[0], dos[1], crc, len(packed),
-                          len(content), len(raw_name), 0, 0, 0, 0, 0, offset) + raw_name
-    return local, central

@@ -20,7 +20,7 @@ _SHEET_KINDS = {"worksheet": "worksheet", "chartsheet": "chartsheet", "dialogshe
                 "xlmacrosheet": "macrosheet", "xlintlmacrosheet": "macrosheet"}
 
 
-def read_workbook(source: Source, *, limits: Limits = Limits(), sheets: "Iterable[str] | None" = None) -> Workbook:
+def read_workbook(source: Source, *, limits: Limits = Limits(), sheets: "list[str] | set[str] | tuple[str, ...] | None" = None) -> Workbook:
     """Read a filed .xlsx workbook (a path, or its bytes).
 
     Decides by content what the file is (see `sniff`), then reads the parts it needs
@@ -109,8 +109,9 @@ def open_package(data: bytes, limits: Limits) -> Package:
             names = [n for n, _ in headers]
             if names:
                 kind = classify_parts(names, {}, mimetype)
-                if kind in ("ods", "zip-other", "xlsm") and (mimetype is not None or kind != "zip-other"
-                                                             or any(n.lower().startswith(("word/", "ppt/")) for n in names)):
+                # Only a sure answer: an ODF mimetype, a macro part, a Word/PowerPoint part.
+                other_office = any(n.lower().startswith(("word/", "ppt/")) for n in names)
+                if kind in ("ods", "xlsm") or (kind == "zip-other" and (mimetype is not None or other_office)):
                     raise_for_kind(kind)
         raise
     raise_for_kind(sniff_package(pkg))

@@ -13,13 +13,12 @@ result.  Both paths count every `<c>` element against `Limits.max_cells`.
 from __future__ import annotations
 
 import re
-from pyexpat import ExpatError
 
+from generator.xlsx.careful import SheetResult, bad_ref, sheet_expat, sst_expat, too_long, too_many
 from generator.xlsx.limits import Limits, ReadError, unreadable
 from generator.xlsx.model import Cell
-from generator.xlsx.refs import MAX_COL, MAX_ROW, col_number, parse_range, parse_ref
-from generator.xlsx.xmltext import (attrs_of, check_declarations, local, make_parser, ooxml_unescape, plain_utf8,
-                                    unescape)
+from generator.xlsx.refs import MAX_COL, MAX_ROW, col_number, parse_range
+from generator.xlsx.xmltext import attrs_of, check_declarations, ooxml_unescape, plain_utf8, unescape
 
 _PREFIXED = re.compile(rb"<[A-Za-z_][A-Za-z0-9_.\-]*:")
 _DECL = re.compile(rb'^\s*<\?xml[^>]*?encoding\s*=\s*["\']([A-Za-z0-9_.\-]+)["\'][^>]*\?>')
@@ -69,9 +68,6 @@ _DIMENSION = re.compile(rb"<dimension\b([^>]*)>")
 _MERGE = re.compile(rb"<mergeCell\b([^>]*)>")
 _PROTECTION = re.compile(rb"<sheetProtection\b([^>]*)>")
 
-# Any element whose local name is "c": an upper bound of the cells an unusual part holds.
-_ANY_C = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
-
 _TYPES = frozenset(("n", "s", "b", "e", "str", "inlineStr", "d"))
 
 
@@ -82,10 +78,6 @@ def _utf8_declared(data: bytes) -> bool:
 
 class _Fallback(Exception):
     """The fast path declines this part."""
-
-
-def _too_long(limits: Limits) -> ReadError:
-    return unreadable(f"有文字超过 {limits.max_string_length} 个字符（Excel 单元格的上限）")
 
 
 # -- shared strings ------------------------------------------------------------------
@@ -101,7 +93,7 @@ def shared_strings(data: bytes, limits: Limits, *, fast: bool = True) -> list[st
         pass
     except (UnicodeDecodeError, ValueError):
         pass  # let expat judge the bytes
-    return _sst_expat(data, limits)
+    return sst_expat(data, limits)
 
 
 def _sst_fast(data: bytes, limits: Limits) -> list[str]:
@@ -125,82 +117,14 @@ def _sst_fast(data: bytes, limits: Limits) -> list[str]:
         if "_x" in s:
             s = ooxml_unescape(s)
         if len(s) > maxlen:
-            raise _too_long(limits)
+            raise too_long(limits)
         append(s)
     if len(out) != expected:
         raise _Fallback
     return out
 
 
-def _sst_expat(data: bytes, limits: Limits) -> list[str]:
-    out: list[str] = []
-    state = {"in_si": False, "skip": 0, "in_t": False}
-    buf: list[str] = []
-
-    def start(name, attrs):
-        tag = local(name)
-        if tag == "si":
-            state["in_si"] = True
-            buf.clear()
-        elif tag == "rPh":
-            state["skip"] += 1
-        elif tag == "t" and state["in_si"] and not state["skip"]:
-            state["in_t"] = True
-
-    def end(name):
-        tag = local(name)
-        if tag == "si":
-            state["in_si"] = False
-            s = ooxml_unescape("".join(buf))
-            if len(s) > limits.max_string_length:
-                raise _too_long(limits)
-            out.append(s)
-            if len(out) > limits.max_shared_strings:
-                raise ReadError("file-too-large", {"reason": f"共享字符串超过 {limits.max_shared_strings} 条"})
-        elif tag == "rPh":
-            state["skip"] -= 1
-        elif tag == "t":
-            state["in_t"] = False
-
-    def chars(text):
-        if state["in_t"]:
-            buf.append(text)
-
-    _run_expat(data, start, end, chars, "共享字符串表")
-    return out
-
-
-def _run_expat(data: bytes, start, end, chars, what: str) -> None:
-    p = make_parser()
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = chars
-    try:
-        p.Parse(data, True)
-    except ExpatError as exc:
-        raise unreadable(f"{what}的 XML 结构损坏（第 {exc.lineno} 行）") from None
-
-
 # -- worksheets ----------------------------------------------------------------------
-
-class SheetResult:
-    __slots__ = ("cells", "merged", "dimension", "protected", "count")
-
-    def __init__(self):
-        self.cells: dict[tuple[int, int], Cell] = {}
-        self.merged: list[tuple[int, int, int, int]] = []
-        self.dimension: str | None = None
-        self.protected = False
-        self.count = 0  # <c> elements seen, blanks included
-
-
-def _too_many(limits: Limits) -> ReadError:
-    return ReadError("too-many-cells", {"limit": limits.max_cells})
-
-
-def _bad_ref(ref: str) -> ReadError:
-    return unreadable(f"单元格地址「{ref[:20]}」超出 Excel 的范围（最大 XFD1048576）")
-
 
 def worksheet(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int,
               *, fast: bool = True, vcache: dict | None = None) -> SheetResult:
@@ -216,7 +140,7 @@ def worksheet(data: bytes, sst: list[str], dates: list[bool], limits: Limits, bu
         pass
     except UnicodeDecodeError:
         pass
-    return _sheet_expat(data, sst, dates, limits, budget)
+    return sheet_expat(data, sst, dates, limits, budget)
 
 
 def _header_tail(res: SheetResult, chunk: bytes, limits: Limits, budget: int) -> None:
@@ -229,11 +153,11 @@ def _header_tail(res: SheetResult, chunk: bytes, limits: Limits, budget: int) ->
         ref = attrs_of(m.group(1)).get("ref", "")
         res.count += 1
         if res.count > budget:
-            raise _too_many(limits)
+            raise too_many(limits)
         try:
             res.merged.append(parse_range(ref))
         except ValueError:
-            raise _bad_ref(ref) from None
+            raise bad_ref(ref) from None
 
 
 def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int,
@@ -269,7 +193,7 @@ def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
         raise _Fallback
     expected = sd.count(b"<c")  # any other <c… tag (rich inline text) sends us to expat
     if expected > budget:
-        raise _too_many(limits)
+        raise too_many(limits)
     _header_tail(res, head, limits, budget)
 
     cells = res.cells
@@ -322,7 +246,7 @@ def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
                 if "_x" in formula:
                     formula = ooxml_unescape(formula)
                 if len(formula) > limits.max_string_length:
-                    raise _too_long(limits)
+                    raise too_long(limits)
                 if not fv and t != "str":
                     cells[key] = Cell("n" if t in ("n", "s") else t, "", formula, False, is_date, style)
                 elif t == "n":
@@ -344,7 +268,7 @@ def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
         raise _Fallback
     res.count += n
     if res.count > budget:
-        raise _too_many(limits)
+        raise too_many(limits)
     _header_tail(res, tail, limits, budget - n)
     res.count = n + len(res.merged)
     return res
@@ -360,12 +284,12 @@ def _key(ref: bytes) -> tuple[int, int]:
     if col is None:
         col = col_number(colb.decode("ascii"))
         if col > MAX_COL:
-            raise _bad_ref(ref.decode("ascii"))
+            raise bad_ref(ref.decode("ascii"))
         if len(_COLS) < 20_000:
             _COLS[colb] = col
     row = int(rowb)
     if not 1 <= row <= MAX_ROW:
-        raise _bad_ref(ref.decode("ascii"))
+        raise bad_ref(ref.decode("ascii"))
     return row, col
 
 
@@ -397,7 +321,7 @@ def _value_text(v: bytes, t: str, limits: Limits) -> str:
     if "_x" in text:
         text = ooxml_unescape(text)
     if len(text) > limits.max_string_length:
-        raise _too_long(limits)
+        raise too_long(limits)
     if t == "b":
         text = text.strip()
         text = {"true": "1", "false": "0"}.get(text, text)
@@ -416,7 +340,7 @@ def _complex_cell(inner: bytes, t: str, style: int, is_date: bool, sst: list[str
         ftext = fm.group(2)
         formula = ooxml_unescape(unescape(ftext)) if ftext else ""
         if len(formula) > limits.max_string_length:
-            raise _too_long(limits)
+            raise too_long(limits)
     vm = _V.search(inner)
     if vm is not None:
         v = vm.group(1) or b""
@@ -447,154 +371,3 @@ def _complex_cell(inner: bytes, t: str, style: int, is_date: bool, sst: list[str
     return Cell(t, _value_text(v, t, limits), formula, True, is_date, style)
 
 
-def _sheet_expat(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int) -> SheetResult:
-    """The careful path: expat, prefixes stripped, cells without `r` placed by position."""
-    n = 0
-    for _ in _ANY_C.finditer(data):
-        n += 1
-        if n > budget:
-            raise _too_many(limits)
-    res = SheetResult()
-    cells = res.cells
-    n_dates = len(dates)
-    st = {
-        "row": 0, "col": 0, "in_data": False,
-        "cell": None,  # (row, col, t, style) of the open <c>
-        "cap": None,  # which text is being captured: "v", "f", "t"
-        "v": None, "f": None, "is": False, "rph": 0,
-    }
-    buf: list[str] = []
-
-    def start(name, attrs):
-        tag = local(name)
-        if tag == "c" and st["in_data"]:
-            res.count += 1
-            if res.count > budget:
-                raise _too_many(limits)
-            a = {local(k): v for k, v in attrs.items()}
-            ref = a.get("r")
-            if ref:
-                try:
-                    row, col = parse_ref(ref)
-                except ValueError:
-                    raise _bad_ref(ref) from None
-            else:
-                row, col = st["row"] or 1, st["col"] + 1
-                if col > MAX_COL:
-                    raise _bad_ref(f"第 {row} 行第 {col} 列")
-            st["row"], st["col"] = row, col
-            t = a.get("t", "n")
-            if t not in _TYPES:
-                raise unreadable(f"单元格类型「{t[:10]}」无效")
-            try:
-                style = int(a.get("s", "0"))
-            except ValueError:
-                style = -1
-            if style < 0:
-                raise unreadable("单元格的样式编号无效")
-            st["cell"] = (row, col, t, style)
-            st["v"] = st["f"] = None
-            st["is"] = False
-        elif tag == "row" and st["in_data"]:
-            r = attrs.get("r")
-            if r is None:
-                r = next((v for k, v in attrs.items() if local(k) == "r"), None)
-            if r is not None:
-                try:
-                    row = int(r)
-                except ValueError:
-                    raise _bad_ref(r) from None
-            else:
-                row = st["row"] + 1
-            if not 1 <= row <= MAX_ROW:
-                raise _bad_ref(f"第 {row} 行")
-            st["row"], st["col"] = row, 0
-        elif st["cell"] is not None:
-            if tag == "v":
-                st["cap"] = "v"
-                buf.clear()
-            elif tag == "f":
-                st["cap"] = "f"
-                buf.clear()
-            elif tag == "is":
-                st["is"] = True
-                st["v"] = ""
-            elif tag == "rPh":
-                st["rph"] += 1
-            elif tag == "t" and st["is"] and not st["rph"]:
-                st["cap"] = "t"
-                buf.clear()
-        elif tag == "sheetData":
-            st["in_data"] = True
-        elif tag == "dimension":
-            res.dimension = next((v for k, v in attrs.items() if local(k) == "ref"), None)
-        elif tag == "mergeCell":
-            ref = next((v for k, v in attrs.items() if local(k) == "ref"), "")
-            res.count += 1
-            if res.count > budget:
-                raise _too_many(limits)
-            try:
-                res.merged.append(parse_range(ref))
-            except ValueError:
-                raise _bad_ref(ref) from None
-        elif tag == "sheetProtection":
-            a = {local(k): v for k, v in attrs.items()}
-            res.protected = a.get("sheet", "0").lower() in ("1", "true")
-
-    def end(name):
-        tag = local(name)
-        cap = st["cap"]
-        if cap is not None and tag == {"v": "v", "f": "f", "t": "t"}[cap]:
-            text = "".join(buf)
-            if len(text) > limits.max_string_length:
-                raise _too_long(limits)
-            if cap == "v":
-                st["v"] = text
-            elif cap == "f":
-                st["f"] = text
-            else:
-                st["v"] = (st["v"] or "") + text
-            st["cap"] = None
-        elif tag == "rPh" and st["rph"]:
-            st["rph"] -= 1
-        elif tag == "c" and st["cell"] is not None:
-            _finish(st, cells, sst, dates, n_dates, limits)
-            st["cell"] = None
-        elif tag == "sheetData":
-            st["in_data"] = False
-
-    def chars(text):
-        if st["cap"] is not None:
-            buf.append(text)
-
-    _run_expat(data, start, end, chars, "工作表")
-    return res
-
-
-def _finish(st, cells, sst, dates, n_dates, limits) -> None:
-    row, col, t, style = st["cell"]
-    v, f = st["v"], st["f"]
-    formula = ooxml_unescape(f) if f is not None else None
-    is_date = style < n_dates and dates[style]
-    if formula is None and (v is None or (v == "" and t != "inlineStr")):
-        return  # a formatted blank
-    if v is None or (v == "" and t not in ("str", "inlineStr")):
-        cells[(row, col)] = Cell("n" if t in ("n", "s") else t, "", formula, False, is_date, style)
-        return
-    if t == "n":
-        text = v.strip()
-        if _NUMBER.fullmatch(text) is None:
-            raise unreadable(f"第 {row} 行第 {col} 列的数值「{text[:20]}」无效")
-    elif t == "s":
-        try:
-            idx = int(v)
-        except ValueError:
-            raise unreadable(f"第 {row} 行第 {col} 列的共享字符串编号无效") from None
-        if not 0 <= idx < len(sst):
-            raise unreadable(f"第 {row} 行第 {col} 列的共享字符串编号越界")
-        text = sst[idx]
-    else:
-        text = ooxml_unescape(v)
-        if t == "b":
-            text = {"true": "1", "false": "0"}.get(text.strip(), text.strip())
-    cells[(row, col)] = Cell(t, text, formula, True, is_date, style)

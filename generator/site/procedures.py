@@ -1,0 +1,103 @@
+"""工作流程: a page per procedure — the steps as a table (actor, action, deadline, output,
+source), a flow diagram drawn at build time, and the verbatim sentences they rest on."""
+
+from __future__ import annotations
+
+from generator.content import as_list
+from generator.site import deadlines as dl
+from generator.site import flow
+from generator.site.context import PROCEDURE_PAGE, SiteContext, step_anchor
+from generator.site.md import esc, heading, table
+from generator.site.page import Page
+
+
+def pages(ctx: SiteContext) -> list[Page]:
+    procs = sorted(ctx.procedures.values(), key=lambda p: (p.get("document", ""), p.get("title", "")))
+    out = [Page(PROCEDURE_PAGE.format(proc=p["id"]), p.get("title", p["id"]), procedure_page(ctx, p), "procedures", n)
+           for n, p in enumerate(procs)]
+    out.append(Page("procedures/index.md", "工作流程", index_page(ctx, procs), "procedures"))
+    return out
+
+
+def index_page(ctx: SiteContext, procs: list[dict]) -> str:
+    parts = ["# 工作流程\n\n每个流程：谁、做什么、何时之前、产出什么、依据哪一条。\n"]
+    by_doc: dict[str, list[dict]] = {}
+    for p in procs:
+        by_doc.setdefault(p.get("document", ""), []).append(p)
+    if not procs:
+        parts.append("（尚无工作流程。）\n")
+    for doc, items in by_doc.items():
+        parts.append(heading(2, f"《{esc(ctx.doc_title(doc))}》", f"doc-{doc}" if doc else None))
+        parts.append(table(["流程", "启动条件", "步骤数", "概要"], [[
+            f"[{esc(p.get('title', p['id']))}](/{PROCEDURE_PAGE.format(proc=p['id'])})",
+            esc(p.get("trigger", "")),
+            str(len(p.get("steps", []) or [])),
+            esc(p.get("summary", "")),
+        ] for p in items]))
+    return "\n".join(parts)
+
+
+def procedure_page(ctx: SiteContext, proc: dict) -> str:
+    doc = proc.get("document", "")
+    parts = [f"# {esc(proc.get('title', proc['id']))}\n"]
+    if proc.get("summary"):
+        parts.append(esc(proc["summary"]) + "\n")
+    facts = [f"依据：{ctx.doc_link(doc)}，{ctx.sources_links(proc.get('source'), with_doc=False)}"]
+    if proc.get("trigger"):
+        facts.append(f"启动条件：{esc(proc['trigger'])}")
+    parts.append("<br>\n".join(facts) + "\n")
+
+    steps = proc.get("steps", []) or []
+    parts.append(heading(2, "步骤", "steps"))
+    index = {s.get("id"): n for n, s in enumerate(steps, 1)}
+    rows = []
+    for n, step in enumerate(steps, 1):
+        action = esc(step.get("action", ""))
+        extra = []
+        if step.get("discretionary"):
+            action += '（<span title="原文用“可”“可以”：可选做法，不是必须">可选</span>）'
+        if step.get("condition"):
+            extra.append(f"适用：{esc(step['condition'])}")
+        if step.get("recipient"):
+            extra.append(f"对象：{ctx.orgs_links(step['recipient'])}")
+        if step.get("form"):
+            extra.append(f"报表：{ctx.form_link(step['form'])}")
+        if step.get("next"):
+            extra.append("下一步：" + "、".join(f"[第{index[x]}步](#{step_anchor(x)})" for x in step["next"] if x in index))
+        deadline = ""
+        if step.get("deadline"):
+            deadline = esc(dl.describe(step["deadline"]))
+            text = step["deadline"].get("text", "")
+            if text and text not in deadline:
+                deadline += f"<br><small>原文：{esc(text)}</small>"
+        rows.append([
+            f'<span id="{step_anchor(step.get("id", str(n)))}"></span>{n}',
+            ctx.orgs_links(step.get("actor")),
+            "<br>".join([action, *extra]),
+            deadline,
+            esc(step.get("output", "")),
+            _sources(ctx, step.get("source"), doc),
+        ])
+    parts.append(table(["序号", "执行者", "动作", "期限", "产出", "来源"], rows))
+
+    if steps:
+        parts.append(heading(2, "流程图", "flow"))
+        labels = []
+        for n, step in enumerate(steps, 1):
+            footer = dl.describe(step.get("deadline"))
+            labels.append((f"{n}. {ctx.orgs_names(step.get('actor'))}", step.get("action", ""),
+                           f"期限：{footer}" if footer else ""))
+        svg = flow.svg(steps, labels, [step_anchor(s.get("id", str(n))) for n, s in enumerate(steps, 1)],
+                       proc.get("title", ""))
+        parts.append(f'<div class="yj-flow" data-search-exclude>{svg}</div>\n')
+
+    quoted = [(n, s) for n, s in enumerate(steps, 1) if s.get("quote")]
+    if quoted:
+        parts.append(heading(2, "原文摘句", "quotes"))
+        for n, step in quoted:
+            parts.append(f"第{n}步：\n\n> {esc(step['quote'])}\n> \n> —— {_sources(ctx, step.get('source'), doc)}\n")
+    return "\n".join(parts)
+
+
+def _sources(ctx: SiteContext, sources, doc: str) -> str:
+    return "；".join(ctx.clause_link(r, with_doc=not r.startswith(doc + "#")) for r in as_list(sources))

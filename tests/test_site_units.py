@@ -1,0 +1,162 @@
+"""The site's small parts on their own: Markdown escaping, deadlines, flow layout, the
+page registry's extension points."""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+import types
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import markdown
+import pytest
+
+from generator.site import deadlines as dl
+from generator.site import flow, registry
+from generator.site.md import esc, table
+from generator.site.page import File, Page, relative_url
+
+
+def _render(md: str) -> str:
+    out = markdown.markdown(md, extensions=["attr_list", "md_in_html", "tables"])
+    return html.unescape(re.sub(r"<[^>]+>", "", out)).strip()
+
+
+@pytest.mark.parametrize("text", [
+    "1. 表 1 中“案情概述”", "# 不是标题", "- 不是列表", "+ 也不是", "> 不是引用", "*不斜体* _也不_ **不粗**",
+    "<input type=\"checkbox\"/> 勾选", "a|b 表格竖线", "句末 {: #x .y }", "[链接](http://x)", "`代码`", "&amp; 与 &",
+    "![图](x.png)", "=== 标题线", "2022. 年份", "价格 3.5 万元", "\\ 反斜杠",
+])
+def test_escaped_text_renders_as_itself(text):
+    assert _render(esc(text)) == text
+
+
+def test_every_clause_text_renders_as_itself(content):
+    bad = []
+    for clause in content.clauses.values():
+        for key in ("num", "title", "text"):
+            value = clause.data.get(key)
+            if value and _render(esc(value)) != " ".join(value.split("\n")).strip():
+                bad.append((clause.ref, key))
+    assert not bad
+
+
+def test_table_drops_empty_columns_and_escapes_nothing_twice():
+    md = table(["a", "b", "c"], [["1", "", esc("x|y")], ["2", "", "z"]])
+    assert md.splitlines()[0] == "| a | c |"
+    assert "x\\|y" in md
+
+
+def test_monthly_deadline_occurs_each_month_from_start_to_end():
+    d = {"kind": "recurring", "freq": "monthly", "day": 1, "start": "2022-06-01", "end": "2022-12-01", "text": "每月 1 日前"}
+    assert dl.occurrences(d) == [date(2022, m, 1) for m in range(6, 13)]
+    assert dl.describe(d).startswith("每月1日前（2022年6月1日至2022年12月1日，共7次）")
+
+
+def test_other_deadline_kinds():
+    assert dl.occurrences({"kind": "absolute", "date": "2022-06-20", "text": "x"}) == [date(2022, 6, 20)]
+    rel = {"kind": "relative", "after": "案件立案", "within": {"hours": 24}, "text": "24小时内"}
+    assert dl.occurrences(rel) == [] and dl.describe(rel) == "案件立案后24小时内"
+    assert dl.describe({"kind": "immediate", "text": "及时"}) == "及时"
+    q = {"kind": "recurring", "freq": "quarterly", "day": 20, "start": "2022-03-01", "end": "2022-12-31", "text": "x"}
+    assert dl.occurrences(q) == [date(2022, 3, 20), date(2022, 6, 20), date(2022, 9, 20), date(2022, 12, 20)]
+    m31 = {"kind": "recurring", "freq": "monthly", "day": 31, "start": "2022-01-01", "end": "2022-03-31", "text": "x"}
+    assert dl.occurrences(m31) == [date(2022, 1, 31), date(2022, 2, 28), date(2022, 3, 31)]
+    backwards = {"kind": "recurring", "freq": "monthly", "day": 1, "start": "2022-12-01", "end": "2022-01-01", "text": "x"}
+    assert dl.occurrences(backwards) == []
+
+
+def test_flow_ranks_branches_and_loops():
+    steps = [{"id": "a"}, {"id": "b", "next": ["c", "d"]}, {"id": "c", "next": ["e"]}, {"id": "d", "next": ["b"]},
+             {"id": "e"}]
+    assert flow.edges_of(steps) == [(0, 1), (1, 2), (1, 3), (2, 4), (3, 1)]
+    svg = flow.svg(steps, [(f"{i}. 甲", "动作" * 30, "期限：及时") for i in range(5)],
+                   [f"step-{s['id']}" for s in steps], "测试<流程>")
+    root = ET.fromstring(svg)  # well-formed, text escaped
+    ns = "{http://www.w3.org/2000/svg}"
+    ys = sorted({float(r.get("y")) for r in root.iter(f"{ns}rect")})
+    assert len(ys) == 4  # a | b | c d | e
+    assert "测试<流程>流程图" in root.find(f"{ns}title").text
+
+
+def test_wrap_counts_cjk_wider_than_latin():
+    assert flow.wrap("药" * 40, 10) == ["药" * 10] * 4
+    assert len(flow.wrap("a" * 40, 10)) == 3  # 0.55em each: 18 a line
+    assert flow.wrap("药" * 100, 10, 2)[-1].endswith("…")
+
+
+def test_relative_url_for_raw_html():
+    assert relative_url("schedule/index.md", "procedures/x.md", "step-a") == "../procedures/x.html#step-a"
+    assert relative_url("index.md", "schedule/index.md") == "schedule/index.html"
+    assert relative_url("schedule/index.md", "schedule/yaojian.ics") == "yaojian.ics"
+
+
+def test_page_rejects_bad_paths_and_sections():
+    with pytest.raises(ValueError):
+        Page("/abs.md", "x", "", "home")
+    with pytest.raises(ValueError):
+        Page("x.html", "x", "", "home")
+    with pytest.raises(ValueError):
+        Page("x.md", "x", "", "nowhere")
+
+
+def test_missing_provider_module_means_placeholder():
+    assert registry.optional("generator.no_such_module.site", "pages") is None
+
+
+def test_a_provider_module_plugs_in(monkeypatch, site_project):
+    """A module `generator.forms.site` with `pages` and `write_workbooks` replaces the placeholder."""
+    from generator import content as content_mod
+    from generator.project import Project
+    from generator.site.context import build_context
+
+    module = types.ModuleType("generator.forms.site")
+
+    def pages(project, content):
+        return [Page("forms/index.md", "报表", "# 报表\n\n- [月报](/forms/monthly-progress.md)\n", "forms"),
+                Page("forms/monthly-progress.md", "月报", "# 月报\n\n[下载](/downloads/monthly-progress.xlsx)\n",
+                     "forms"),
+                File("forms/readme.txt", b"x")]
+
+    def write_workbooks(project, out_dir):
+        (out_dir / "monthly-progress.xlsx").write_bytes(b"PK")
+
+    module.pages, module.write_workbooks = pages, write_workbooks
+    monkeypatch.setitem(sys.modules, "generator.forms.site", module)
+
+    project = Project(site_project)
+    ctx = build_context(project, content_mod.load(project), date(2022, 6, 15))
+    collected = registry.collect(ctx)
+    assert collected.providers["forms"] == "generator.forms.site"
+    assert ctx.form_link("monthly-progress") == "[monthly-progress](/forms/monthly-progress.md)"
+    nav = registry.nav(collected.pages)
+    assert {"报表": ["forms/index.md", {"月报": "forms/monthly-progress.md"}]} in nav
+    assert [f.path for f in collected.files if f.path.startswith("forms/")] == ["forms/readme.txt"]
+
+
+def test_provider_that_fails_to_import_is_not_hidden(monkeypatch):
+    def broken(name, *a, **k):
+        raise ModuleNotFoundError("No module named 'openpyxl_typo'", name="openpyxl_typo")
+
+    monkeypatch.setattr(registry.importlib, "import_module", broken)
+    with pytest.raises(ModuleNotFoundError):
+        registry.optional("generator.forms.site", "pages")
+
+
+def test_pages_kept_out_of_the_navigation_still_build_strictly(tmp_path, site_project):
+    """A provider's nav=False page is built and searchable, and strict mkdocs does not object."""
+    from generator.project import Project
+    from generator.site.build import run_mkdocs, write_docs
+    from generator.site.registry import Collected, nav
+
+    pages = [Page("index.md", "首页", "# 首页\n\n[隐藏页](/forms/hidden.md)\n", "home"),
+             Page("forms/index.md", "报表", "# 报表\n", "forms"),
+             Page("forms/hidden.md", "隐藏", "# 隐藏\n\n只在链接里出现。\n", "forms", nav=False)]
+    docs = tmp_path / "docs"
+    write_docs(docs, Collected(pages, [], {}))
+    site = tmp_path / "site"
+    problems = run_mkdocs(Project(site_project), docs, site, nav(pages), ["forms/hidden.md"])
+    assert problems == []
+    assert (site / "forms" / "hidden.html").is_file()
