@@ -77,6 +77,13 @@ def locate(book: Workbook, plan: Plan, cover: Sheet | None) -> tuple[list[SheetM
                 findings.extend(_rows(m, sheet))
             elif sp.kind == "cases":
                 m.shift = _cases_shift(sheet, sp)
+                if m.shift:
+                    top = sp.header_rows[0]
+                    found_rows = f"{top + m.shift}–{top + m.shift + 1}"
+                    findings.append(Finding("moved-row", {"label": f"表头（{sp.first_label}……）",
+                                                          "expected_row": f"{top}–{top + 1}", "found_row": found_rows},
+                                            value=found_rows, expected=f"{top}–{top + 1}", sheet=sheet.name,
+                                            cell=f"A{top + m.shift}", row=sp.first_label))
         matches.append(m)
     return matches, findings
 
