@@ -152,31 +152,42 @@ def _grid(filed: Filed, m: SheetMatch) -> dict:
             values[key] = nz.BLANK
             filed.absent.add(key)
         return out
-    filed.grids[t.id] = (m.name, m.rows, {s.key: s for s in m.plan.slots})
+    filed.grids[t.id] = (m.name, m.rows, m.plan.by_key)
     cells = m.sheet.cells
     row_map = m.rows
-    for slot in m.plan.slots:
-        key = slot.key
-        line = out[key[1]][key[2]]
-        row = row_map.get(slot.label_row)
+    ints = nz._INTS
+    slash = nz.SLASH
+    blank = nz.BLANK
+    for label_row, block, row_id, inputs in m.plan.lines:
+        line = out[block][row_id]
+        row = row_map.get(label_row)
         if row is None:
-            filed.absent.add(key)
-            line[key[3]] = None
-            values[key] = nz.BLANK
+            for key, col_id, _col, _total in inputs:
+                filed.absent.add(key)
+                line[col_id] = None
+                values[key] = blank
             continue
-        cell = cells.get((row, slot.col))
-        read = figure(cell)
-        values[key] = read
-        line[key[3]] = read.value
-        if read.how is not None:
-            _note(filed, key, read)
-        if slot.total:
-            if cell is not None and cell.formula is not None:
-                filed.formulas.add(key)
+        for key, col_id, col, total in inputs:
+            cell = cells.get((row, col))
+            if cell is None:
+                read = blank
+            elif cell.formula is None and (read := ints.get(cell.text) if cell.kind == "n" else
+                                           (slash if cell.text == "/" and cell.kind == "s" else None)) is not None:
+                pass
             else:
-                shown = None if read.state == "blank" else str(read.text or read.value)
-                found = "空白" if shown is None else f"手填的“{shown}”"
-                filed.findings.append(filed.finding("total-formula-overwritten", key, {"found": found}, value=shown))
+                read = figure(cell)
+                if read.how is not None:
+                    _note(filed, key, read)
+            values[key] = read
+            line[col_id] = read.value
+            if total:
+                if cell is not None and cell.formula is not None:
+                    filed.formulas.add(key)
+                else:
+                    shown = None if read.state == "blank" else str(read.text or read.value)
+                    found = "空白" if shown is None else f"手填的“{shown}”"
+                    filed.findings.append(filed.finding("total-formula-overwritten", key, {"found": found},
+                                                        value=shown))
     return out
 
 

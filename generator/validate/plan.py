@@ -58,7 +58,7 @@ class RowLabel:
 
 
 class SheetPlan:
-    __slots__ = ("name", "kind", "table", "title", "labels", "slots", "header_rows", "first_label")
+    __slots__ = ("name", "kind", "table", "title", "labels", "slots", "header_rows", "first_label", "by_key", "lines")
 
     def __init__(self, name: str, kind: str, table: Table | None, title: str | None):
         self.name = name
@@ -69,6 +69,9 @@ class SheetPlan:
         self.slots: list[Slot] = []
         self.header_rows = (0, 0)  # cases: the two header rows
         self.first_label: str | None = None  # cases: the first column heading, to find the header
+        self.by_key: dict[tuple, Slot] = {}
+        # grids: (template row, block, row id, [(key, column id, column, is 合计)]) row by row
+        self.lines: list[tuple] = []
 
 
 class Plan:
@@ -122,6 +125,15 @@ def _build(form: Form) -> Plan:
             _sections(sl.table, sl, sp)
         for s in sp.slots:
             slots[s.key] = s
+            sp.by_key[s.key] = s
+        if sp.kind == "grid":
+            lines: dict[int, tuple] = {}
+            for s in sp.slots:
+                line = lines.get(s.label_row)
+                if line is None:
+                    line = lines[s.label_row] = (s.label_row, s.key[1], s.key[2], [])
+                line[3].append((s.key, s.key[3], s.col, s.total))
+            sp.lines = list(lines.values())
         sheets.append(sp)
     return Plan(form, lay, sheets, slots)
 
