@@ -12,7 +12,6 @@ import json
 import os
 import string
 import tempfile
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -23,26 +22,48 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告"}
 _HERE = Path(__file__).parent
 
 
-@dataclass(frozen=True, slots=True)
-class Kind:
+class _Record:
+    """Equality and repr over `__slots__`.  Plain classes rather than dataclasses: every
+    `yaojian validate` imports this module, and building a dataclass costs ~1 ms."""
+
+    __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__)
+        return f"{type(self).__name__}({inner})"
+
+
+class Kind(_Record):
     """One entry of the catalogue."""
 
-    code: str
-    severity: str
-    title: str
-    message: str
-    remedy: str
-    area: str
-    description: str = ""
-    # Named alternatives of the same code (e.g. a downgraded, explained form).
-    variants: dict[str, dict[str, str]] = field(default_factory=dict)
+    __slots__ = ("code", "severity", "title", "message", "remedy", "area", "description", "variants")
+
+    def __init__(self, code: str, severity: str, title: str, message: str, remedy: str, area: str,
+                 description: str = "", variants: dict[str, dict[str, str]] | None = None):
+        self.code = code
+        self.severity = severity
+        self.title = title
+        self.message = message
+        self.remedy = remedy
+        self.area = area
+        self.description = description
+        # Named alternatives of the same code (e.g. a downgraded, explained form).
+        self.variants: dict[str, dict[str, str]] = variants if variants is not None else {}
 
 
-@dataclass(frozen=True, slots=True)
-class Area:
-    id: str
-    title: str
-    kinds: tuple[Kind, ...]
+class Area(_Record):
+    __slots__ = ("id", "title", "kinds")
+
+    def __init__(self, id: str, title: str, kinds: tuple[Kind, ...]):  # noqa: A002 - the catalogue's word
+        self.id = id
+        self.title = title
+        self.kinds = kinds
 
 
 class _Lenient(dict):
@@ -150,25 +171,38 @@ def catalogue() -> dict[str, Kind]:
     return result
 
 
-@dataclass(slots=True)
-class Finding:
+class Finding(_Record):
     """One problem found, with its facts and its location; rendered late."""
 
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
-    value: str | None = None
-    expected: str | None = None
-    variant: str | None = None
-    # Location in a source file (YAML) ...
-    file: str | None = None
-    line: int | None = None
-    col: int | None = None
-    path: str | None = None
-    # ... or in a workbook, in the form's own words.
-    sheet: str | None = None
-    cell: str | None = None
-    row: str | None = None
-    column: str | None = None
+    __slots__ = ("code", "params", "value", "expected", "variant", "file", "line", "col", "path", "sheet", "cell",
+                 "row", "column")
+
+    def __init__(self, code: str, params: dict[str, Any] | None = None, value: str | None = None,
+                 expected: str | None = None, variant: str | None = None, file: str | None = None,
+                 line: int | None = None, col: int | None = None, path: str | None = None, sheet: str | None = None,
+                 cell: str | None = None, row: str | None = None, column: str | None = None):
+        self.code = code
+        self.params: dict[str, Any] = params if params is not None else {}
+        self.value = value
+        self.expected = expected
+        self.variant = variant
+        # Location in a source file (YAML) ...
+        self.file = file
+        self.line = line
+        self.col = col
+        self.path = path
+        # ... or in a workbook, in the form's own words.
+        self.sheet = sheet
+        self.cell = cell
+        self.row = row
+        self.column = column
+
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state):
+        for k, v in state.items():
+            setattr(self, k, v)
 
     @property
     def kind(self) -> Kind:
