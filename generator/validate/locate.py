@@ -163,15 +163,18 @@ def _row_findings(sheet_name: str, placed: list[tuple[RowLabel, int | None]]) ->
         if not run:
             return
         first, last = run[0], run[-1]
+        params = {"label": first[0].text}
+        variant = None
         if len(run) == 1:
-            label, expected_row, found_row = first[0].text, str(first[0].row), str(first[1])
+            expected_row, found_row = str(first[0].row), str(first[1])
         else:
-            label = f"{first[0].text}”至“{last[0].text}（共 {len(run)} 行）"
             expected_row = f"{first[0].row}–{last[0].row}"
             found_row = f"{first[1]}–{last[1]}"
-        findings.append(Finding("moved-row", {"label": label, "expected_row": expected_row, "found_row": found_row},
-                                value=found_row, expected=expected_row, sheet=sheet_name,
-                                cell=f"A{first[1]}", row=first[0].text))
+            params.update(last=last[0].text, count=len(run))
+            variant = "run"
+        params.update(expected_row=expected_row, found_row=found_row)
+        findings.append(Finding("moved-row", params, value=found_row, expected=expected_row, variant=variant,
+                                sheet=sheet_name, cell=f"A{first[1]}", row=first[0].text))
         run.clear()
 
     for lab, actual in placed:

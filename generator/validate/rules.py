@@ -256,7 +256,11 @@ def _label_of(t: Table, spec: dict, rows: list) -> str:
             return f"{g.label}各行"
     if len(rows) == 1:
         return rows[0].label
-    return f"{rows[0].label}至{rows[-1].label}各行"
+    groups = {r.group_label for r in rows}
+    span = f"{rows[0].label}至{rows[-1].label}"
+    if len(groups) == 1 and rows[0].group_label:
+        return f"{rows[0].group_label}（{span}）"
+    return f"{span}各行"
 
 
 def _same_count(rule: Rule, t: Table, plan: Plan, vals: Values) -> list[Finding]:
@@ -356,7 +360,7 @@ def _cases_within_bands(rule: Rule, t: Table | None, plan: Plan, vals: Values) -
         key = (grid.id, "rows", bands[0].id, grid.total.id if grid.total else grid.columns[0].id)
         f = filed.finding("cases-exceed-bands", key, {
             "category": cat_field.option(option_id).label, "threshold": plain(threshold),
-            "table": grid.heading or grid.sheet, "bands": "、".join(b.label for b in bands)},
+            "table": f"“{grid.sheet}”", "bands": "、".join(b.label for b in bands)},
             value=str(n), expected=plain(total))
         f.row = "、".join(b.label for b in bands)
         out.append(f)
