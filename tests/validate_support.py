@@ -203,6 +203,13 @@ def _op(wb, form: Form, op: dict) -> None:
                 ws.cell(first + i, c).value = v
                 if isinstance(v, str):
                     ws.cell(first + i, c).data_type = "s"
+    elif kind == "clear_stamp":  # no stamp anywhere: the cover's cells and the document properties
+        ws = wb["填报说明"]
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value in ("表单编号", "模板版本"):
+                    ws.cell(c.row, c.column + 1).value = None
+        wb.custom_doc_props.props = []
     elif kind == "stamp":
         ws = wb["填报说明"]
         for row in ws.iter_rows():

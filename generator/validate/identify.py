@@ -74,10 +74,19 @@ def _same_version(a: str, b: str) -> bool:
     return pa == pb
 
 
-def identify(book: Workbook, forms: dict[str, Form]) -> tuple[Form, Sheet]:
-    """The form and the cover sheet; raises Stop with unknown-form / template-outdated."""
+def identify(book: Workbook, forms: dict[str, Form]) -> tuple[Form, Sheet | None]:
+    """The form and the cover sheet (None when the cover was deleted but the workbook's
+    document properties still carry the stamp); raises Stop with unknown-form or
+    template-outdated."""
     sheet, form_id, version = find_stamp(book)
     if sheet is None or not form_id:
+        # The blank workbook stamps the same two values as custom document properties.
+        props = book.custom_properties
+        prop_id = (props.get(STAMPS[0]) or "").strip()
+        if prop_id:
+            form_id, version = prop_id, (props.get(STAMPS[1]) or "").strip() or None
+            sheet = next((s for s in book.sheets if s.name == COVER and s.kind == "worksheet"), None)
+    if not form_id:
         raise Stop(Finding("unknown-form", {"reason": "找不到“表单编号”（应在“填报说明”工作表上）"}))
     form = forms.get(form_id)
     if form is None:
@@ -85,10 +94,11 @@ def identify(book: Workbook, forms: dict[str, Form]) -> tuple[Form, Sheet]:
     if form is None:
         known = "、".join(sorted(forms))
         raise Stop(Finding("unknown-form", {"reason": f"表单编号“{form_id}”不是已知的报表（已知：{known}）"},
-                           value=form_id, sheet=sheet.name))
+                           value=form_id, sheet=sheet.name if sheet is not None else None))
+    where = sheet.name if sheet is not None else None
     if not version:
         raise Stop(Finding("unknown-form", {"reason": f"找不到“模板版本”（表单编号为 {form.id}）"},
-                           sheet=sheet.name), form)
+                           sheet=where), form)
     if _same_version(version, form.version):
         return form, sheet
     known = [str(e.get("version")) for e in form.changelog]
@@ -102,13 +112,13 @@ def identify(book: Workbook, forms: dict[str, Form]) -> tuple[Form, Sheet]:
         text = "；".join(changes) if changes else "（更新记录中没有说明）"
         raise Stop(Finding("template-outdated", {"title": form.title, "found": version, "current": form.version,
                                                  "changes": text, "form": form.id},
-                           value=version, expected=form.version, sheet=sheet.name), form, version)
+                           value=version, expected=form.version, sheet=where), form, version)
     if order == 1:
         raise Stop(Finding("unknown-form", {"form": form.id, "found": version, "current": form.version,
                                             "reason": f"模板版本 {version} 比已知的 {form.version} 新"},
-                           value=version, expected=form.version, variant="newer", sheet=sheet.name), form, version)
+                           value=version, expected=form.version, variant="newer", sheet=where), form, version)
     raise Stop(Finding("unknown-form", {"reason": f"模板版本“{version}”无法识别（{form.id} 的当前版本为 {form.version}）"},
-                       value=version, expected=form.version, sheet=sheet.name), form, version)
+                       value=version, expected=form.version, sheet=where), form, version)
 
 
 def _compare(a: str, b: str) -> int | None:

@@ -66,7 +66,10 @@ def locate(book: Workbook, plan: Plan, cover: Sheet | None) -> tuple[list[SheetM
     for sp in plan.sheets:
         if sp.name == COVER:
             sheet = cover
-            if cover is not None and cover.name != COVER:
+            if cover is None:
+                findings.append(Finding("missing-sheet", {"sheet": COVER, "title": "填报单位、填报日期与表单编号"},
+                                        sheet=COVER))
+            elif cover.name != COVER:
                 findings.append(Finding("renamed-sheet", {"expected": COVER, "found": cover.name, "title": "表单编号"},
                                         value=cover.name, expected=COVER, sheet=cover.name))
         else:
