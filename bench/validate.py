@@ -10,7 +10,9 @@ distinct workbooks are made and copied to N files.  Prints, with peak memory:
 
 - in-process CPU ms per workbook (warm, one core), validate() and the floor;
 - one file end to end as a fresh process: `python -m generator validate FILE`, and the
-  floor as a fresh process (and `python -c pass` for scale);
+  floor as a fresh process (and `python -c pass` for scale), with .pyc files as an
+  installed package has them and, where PYTHONDONTWRITEBYTECODE is set (this workplace),
+  also compiled from source as such a machine runs it;
 - a batch of N: `python -m generator validate FILE... --format json` (its own worker
   processes) and the floor over PROCS spawned processes.
 """
@@ -186,7 +188,7 @@ def _hwm(pid: int) -> float:
     return 0.0
 
 
-def run_timed(cmd: list[str]) -> tuple[float, float, int]:
+def run_timed(cmd: list[str], env: dict | None = None) -> tuple[float, float, int]:
     """Wall seconds, the peak resident memory (VmHWM, MB) of the largest process of the
     command's tree — sampled every few ms while it runs (ru_maxrss would carry this
     benchmark's own size across fork/exec) — and the exit code."""
@@ -194,7 +196,7 @@ def run_timed(cmd: list[str]) -> tuple[float, float, int]:
 
     peak = [0.0]
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
     def watch():
         while proc.poll() is None:
@@ -210,8 +212,20 @@ def run_timed(cmd: list[str]) -> tuple[float, float, int]:
     return wall, peak[0], proc.returncode
 
 
-def fresh(cmd: list[str], runs: int = 15) -> float:
-    return statistics.median(run_timed(cmd)[0] for _ in range(runs)) * 1000
+def fresh(cmd: list[str], runs: int = 15, env: dict | None = None) -> float:
+    return statistics.median(run_timed(cmd, env)[0] for _ in range(runs)) * 1000
+
+
+def with_bytecode() -> dict:
+    """An environment in which Python uses (and writes) .pyc files, as an installed
+    package has them; this workplace sets PYTHONDONTWRITEBYTECODE, so every fresh process
+    would otherwise compile the whole package from source."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "generator", "bench"], cwd=REPO, env=env,
+                   stdout=subprocess.DEVNULL, check=False)
+    return env
 
 
 def main(argv=None) -> int:
@@ -246,21 +260,30 @@ def main(argv=None) -> int:
 
     py = sys.executable
     one = str(paths[0])
-    ours_fresh = fresh([py, "-m", "generator", "validate", one, "--format", "json"])
-    floor_fresh = fresh([py, "-c", "import sys; sys.path.insert(0, 'bench'); from floor import floor_read; "
-                         "floor_read(sys.argv[1])", one])
-    bare = fresh([py, "-c", "pass"])
-    _w, peak_one, _rc = run_timed([py, "-m", "generator", "validate", one, "--format", "json"])
+    ours_cmd = [py, "-m", "generator", "validate", one, "--format", "json"]
+    floor_cmd = [py, "-c", "import sys; sys.path.insert(0, 'bench'); from floor import floor_read; floor_read(sys.argv[1])",
+                 one]
+    import os
+
+    dont = os.environ.get("PYTHONDONTWRITEBYTECODE")
+    env_pyc = with_bytecode()
+    empty = tempfile.mkdtemp(prefix="yaojian-nopyc-")
+    env_source = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=empty)
+    _w, peak_one, _rc = run_timed(ours_cmd, env_pyc)
     print("one file end to end as a fresh process (median of 15, wall)")
-    print(f"  yaojian validate    {ours_fresh:7.0f} ms   (peak {peak_one:.0f} MB)")
-    print(f"  floor               {floor_fresh:7.0f} ms")
-    print(f"  python -c pass      {bare:7.0f} ms")
+    print(f"{'':22}{'with .pyc':>10}" + (f"{'from source':>14}" if dont else ""))
+    for label, cmd in (("yaojian validate", ours_cmd), ("floor", floor_cmd), ("python -c pass", [py, "-c", "pass"])):
+        line = f"  {label:20}{fresh(cmd, env=env_pyc):7.0f} ms"
+        if dont:  # as this workplace runs it: PYTHONDONTWRITEBYTECODE and no .pyc to find
+            line += f"{fresh(cmd, env=env_source):11.0f} ms"
+        print(line)
+    print(f"  peak memory of yaojian validate on one file: {peak_one:.0f} MB")
     print()
 
     walls = []
     for _ in range(2):
         wall, peak_batch, rc = run_timed([py, "-m", "generator", "validate", *map(str, paths), "--format", "json",
-                                          "--jobs", str(args.procs)])
+                                          "--jobs", str(args.procs)], env_pyc)
         walls.append(wall)
     wall = min(walls)
     fwall, fpeak = min(floor_batch(paths, args.procs) for _ in range(2))
