@@ -103,3 +103,15 @@ def test_marks_come_from_the_findings(filed):
     m = marks(report)
     assert len(m) == sum(1 for f in report.findings if f.cell)
     assert all(sev in ("error", "warning") for _s, _c, sev, _t in m)
+
+
+def test_same_names_from_two_folders_get_two_copies(filed, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    for d in (a, b):
+        (d / "月报.xlsx").write_bytes(filed.read_bytes())
+    out = tmp_path / "marked"
+    proc = run_cli("validate", str(a / "月报.xlsx"), str(b / "月报.xlsx"), "--annotate", str(out))
+    assert proc.returncode == 1
+    assert sorted(p.name for p in out.glob("*.xlsx")) == ["月报.校验标注-2.xlsx", "月报.校验标注.xlsx"]

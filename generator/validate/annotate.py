@@ -38,12 +38,28 @@ def annotated_name(source: str | os.PathLike) -> str:
     return f"{p.stem}.校验标注.xlsx"
 
 
-def annotate_report(report: Report, source: str | os.PathLike, dest_dir: Path) -> Path | None:
-    """Write the marked copy of `source` into `dest_dir`; None when the file could not be
-    read (nothing to mark in) or has no finding on a cell."""
+def annotated_names(sources) -> dict[str, str]:
+    """A distinct copy name for every source: 月报.校验标注.xlsx, and 月报.校验标注-2.xlsx for
+    a second 月报.xlsx from another folder."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for src in sources:
+        name = annotated_name(src)
+        n = 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{Path(src).stem}.校验标注-{n}.xlsx"
+        taken.add(name.lower())
+        out[str(src)] = name
+    return out
+
+
+def annotate_report(report: Report, source: str | os.PathLike, dest_dir: Path, name: str | None = None) -> Path | None:
+    """Write the marked copy of `source` into `dest_dir` (as `name`); None when the file
+    could not be read (nothing to mark in)."""
     if report.stopped:
         return None
-    dest = Path(dest_dir) / annotated_name(source)
+    dest = Path(dest_dir) / (name or annotated_name(source))
     if Path(source).resolve() == dest.resolve():  # pragma: no cover - never overwrite the original
         return None
     from generator.xlsx import ReadError

@@ -20,13 +20,13 @@ PARALLEL_FROM = 8  # fewer files than this are not worth starting processes for
 _STATE: dict = {}
 
 
-def _init(root: str, previous: str | None, annotate_dir: str | None) -> None:
+def _init(root: str, previous: str | None, annotate_dir: str | None, names: dict | None = None) -> None:
     from generator.forms.model import load_forms
     from generator.project import Project
 
     project = Project(Path(root))
     _STATE.update(project=project, forms=load_forms(project.forms), previous=previous,
-                  annotate_dir=annotate_dir, prev_report=None)
+                  annotate_dir=annotate_dir, prev_report=None, names=names or {})
 
 
 def _one(path: str) -> Report:
@@ -39,7 +39,7 @@ def _one(path: str) -> Report:
     if _STATE.get("annotate_dir"):
         from generator.validate.annotate import annotate_report
 
-        annotate_report(report, path, Path(_STATE["annotate_dir"]))
+        annotate_report(report, path, Path(_STATE["annotate_dir"]), _STATE["names"].get(str(path)))
     return report
 
 
@@ -57,10 +57,15 @@ def validate_many(paths: Sequence[str], project, *, previous: str | None = None,
                   jobs: int | None = None, progress: Callable[[int, int], None] | None = None,
                   keep_documents: bool = False) -> list[Report]:
     total = len(paths)
+    names = None
+    if annotate_dir:
+        from generator.validate.annotate import annotated_names
+
+        names = annotated_names(paths)
     jobs = jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, total))
     if jobs == 1 or total < PARALLEL_FROM:
-        _init(str(project.root), previous, annotate_dir)
+        _init(str(project.root), previous, annotate_dir, names)
         out = []
         for i, p in enumerate(paths, 1):
             r = _one(p)
@@ -75,7 +80,7 @@ def validate_many(paths: Sequence[str], project, *, previous: str | None = None,
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
     chunk = max(1, min(32, total // (jobs * 8)))
-    init = (str(project.root), previous, annotate_dir)
+    init = (str(project.root), previous, annotate_dir, names)
     out: list[Report] = []
     try:
         with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init, initargs=init) as pool:
