@@ -198,11 +198,21 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
     if m.sheet is None:
         filed.absent.add((t.id,))
         return cases
-    cells = m.sheet.cells
     first = m.plan.header_rows[1] + 1 + m.shift
     slots = m.plan.slots
-    cols = {s.col for s in slots}
-    last = max((r for (r, c) in cells if c in cols and r >= first), default=first - 1)
+    by_col = {slot.col: (slot.key[2], slot.key[3], slot.reader) for slot in slots}
+    # the case rows' cells, row by row (one pass over the sheet)
+    lines: dict[int, list] = {}
+    filled: set[int] = set()  # rows holding something typed (a formula alone does not make a case)
+    for (r, c), cell in m.sheet.cells.items():
+        if r >= first and c in by_col:
+            line = lines.get(r)
+            if line is None:
+                lines[r] = [(c, cell)]
+            else:
+                line.append((c, cell))
+            if r not in filled and _filled(cell):
+                filled.add(r)
     by_field: dict[tuple, tuple] = {}
     for slot in slots:
         _t, _0, field_id, option_id = slot.key
@@ -213,19 +223,16 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
     filed.case_rows[t.id] = (m.name, places, by_field)
     fields = t.fields
     values = filed.values
-    readers = [(slot, slot.key[2], slot.key[3], slot.col, slot.reader) for slot in slots]
     index = 0
-    for row in range(first, last + 1):
-        if not any(_filled(cells.get((row, c))) for c in cols):
-            continue
+    for row in sorted(filled):
         reads: dict[tuple, nz.Read] = {}
-        for slot, field_id, option_id, col, reader in readers:
-            cell = cells.get((row, col))
-            if cell is None:
-                continue
+        for col, cell in lines[row]:
+            field_id, option_id, reader = by_col[col]
             read = nz.date(cell, date1904) if reader == "date" else _READERS[reader](cell)
             if read.state != "blank":
                 reads[(field_id, option_id)] = read
+        if not reads:
+            continue
         number = reads.get(("number", None))
         label = f"案件 {index + 1}"
         if number is not None and number.state == "text":
@@ -241,7 +248,8 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
         case: dict = {}
         for f in fields:
             if f.is_choice:
-                case[f.id] = [o.id for o in f.options if (f.id, o.id) in reads and reads[(f.id, o.id)].value is True]
+                case[f.id] = [o.id for o in f.options
+                              if (hit := reads.get((f.id, o.id))) is not None and hit.value is True]
             else:
                 read = reads.get((f.id, None))
                 case[f.id] = read.value if read is not None else None
