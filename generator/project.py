@@ -36,11 +36,18 @@ class Project:
         return self.root / "mkdocs.yml"
 
     def display(self, path: Path) -> str:
-        """A path as the maintainer sees it: relative to the project root where possible."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        """A path as the maintainer sees it: relative to the project root where possible.
+
+        The file itself is not resolved: a symbolic link is shown where it sits (a dangling
+        `content/x.yaml` link must be reported as `content/x.yaml`, not as its target).
+        """
+        path = Path(path)
+        for base, where in ((self.root, path), (self.root.resolve(), path.parent.resolve() / path.name)):
+            try:
+                return Path(os.path.abspath(where)).relative_to(os.path.abspath(base)).as_posix()
+            except ValueError:
+                continue
+        return str(path)
 
 
 def find_project(start: str | os.PathLike | None = None) -> Project:

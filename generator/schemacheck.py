@@ -79,8 +79,13 @@ class SchemaSet:
     def check(self, source: Source, name: str) -> list[Finding]:
         validator = self.validator(name)
         findings: list[Finding] = []
+        seen: set[tuple] = set()
         for error in sorted(validator.iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path))):
-            findings.extend(_to_findings(source, error))
+            for finding in _to_findings(source, error):
+                key = (finding.code, finding.line, finding.col, finding.path, repr(sorted(finding.params.items())))
+                if key not in seen:  # one error per missing field names them all: report each once
+                    seen.add(key)
+                    findings.append(finding)
         return findings
 
 
@@ -101,7 +106,9 @@ def _to_findings(source: Source, error) -> list[Finding]:
             for k in extras
         ]
     if keyword == "required":
+        # jsonschema raises one error per missing field ("'quote' is a required property").
         missing = [r for r in error.validator_value if isinstance(error.instance, dict) and r not in error.instance]
+        missing = [r for r in missing if repr(r) in error.message] or missing
         return [source.finding("missing-field", path, key=True, params={"field": m}) for m in missing]
     if keyword == "type":
         expected = error.validator_value
@@ -129,6 +136,8 @@ def _to_findings(source: Source, error) -> list[Finding]:
         if keyword == "format" and error.validator_value == "date":
             rule = "应为真实存在的日期，写作 YYYY-MM-DD"
         return [source.finding("invalid-format", path, params={"field": field, "value": error.instance, "rule": rule})]
+    if keyword in ("oneOf", "anyOf"):
+        return [_alternatives(source, error, path, field)]
     problem = {
         "minItems": "至少需要 {v} 项",
         "maxItems": "最多 {v} 项",
@@ -138,5 +147,27 @@ def _to_findings(source: Source, error) -> list[Finding]:
         "uniqueItems": "列表中有重复项",
         "minProperties": "不能为空",
     }.get(keyword)
-    text = problem.format(v=error.validator_value) if problem else error.message
+    # Never echo jsonschema's English message (it dumps the whole instance): name the rule.
+    text = problem.format(v=error.validator_value) if problem else f"不符合结构规则“{keyword}”"
     return [source.finding("schema-violation", path, params={"field": field, "problem": text})]
+
+
+def _alternatives(source: Source, error, path: tuple, field: str) -> Finding:
+    """A oneOf/anyOf failure in words: which of the alternative fields to write.
+
+    The content schemas use these only as "write exactly one (oneOf) / at least one (anyOf)
+    of these fields"; other shapes get a plain Chinese sentence, never the English dump.
+    """
+    branches = error.validator_value if isinstance(error.validator_value, list) else []
+    names = [b["required"] for b in branches if isinstance(b, dict) and list(b) == ["required"]]
+    if len(names) != len(branches) or not names or not isinstance(error.instance, dict):
+        return source.finding("schema-violation", path, params={"field": field, "problem": "不符合任何一种允许的写法"})
+    choices = "或".join("「" + "、".join(n) + "」" for n in names)
+    present = [n for n in names if all(k in error.instance for k in n)]
+    if error.validator == "oneOf" and len(present) > 1:
+        keys = [k for n in present for k in n]
+        last = max(keys, key=lambda k: source.position(path + (k,), key=True))
+        return source.finding("schema-violation", path + (last,), key=True, params={
+            "field": field, "problem": f"{choices}只能写其中一个，不能同时写"})
+    need = "必须写且只能写" if error.validator == "oneOf" else "至少要写"
+    return source.finding("schema-violation", path, key=True, params={"field": field, "problem": f"{need}{choices}之一"})

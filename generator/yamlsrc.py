@@ -10,6 +10,8 @@ Dates stay strings (`2017-09-11`), so the JSON Schemas see what the maintainer w
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,15 +69,19 @@ def format_path(path: JsonPath) -> str:
 
 
 _PROBLEMS_ZH = {
-    "mapping values are not allowed here": "此处不能出现“: ”；文字中含冒号时，请给整段文字加引号",
+    "mapping values are not allowed": "此处不能出现“: ”；文字中含冒号时，请给整段文字加引号",
     "could not find expected ':'": "缺少“:”，或上一行的引号没有闭合",
     "found character '\\t' that cannot start any token": "不能用制表符（Tab）缩进，请改用空格",
+    "that cannot start any token": "此处的字符不能作为一个值的开头；以 @、`、% 等开头的文字请加引号",
     "did not find expected key": "缩进不一致，或列表项与键混在同一层",
     "did not find expected '-' indicator": "列表项缩进不一致",
     "found undefined alias": "引用了未定义的锚点（*别名）",
     "found unexpected end of stream": "文件意外结束：引号或括号没有闭合",
     "found unknown escape character": "双引号字符串中有无法识别的转义符“\\”，请改用单引号",
     "expected <document start>, but found '<block mapping start>'": "文件中有多余的缩进",
+    "did not find expected <document start>": "文件中有多余的缩进",
+    "did not find expected ',' or '}'": "花括号 { } 没有闭合，或其中的项之间缺少逗号",
+    "did not find expected ',' or ']'": "方括号 [ ] 没有闭合，或其中的项之间缺少逗号",
     "but found another document": "一个文件只能包含一个 YAML 文档（不要用“---”分隔）",
 }
 
@@ -88,17 +94,27 @@ def _problem_zh(problem: str | None) -> str:
     return problem or "无法解析"
 
 
+_OS_REASONS_ZH = {
+    errno.EISDIR: "这是一个目录，不是文件",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.ELOOP: "符号链接循环指向自身",
+}
+
+
 def load(path: Path, display: str | None = None) -> Source:
     """Read and parse a YAML file; raise SourceError with a located Finding on failure."""
     shown = display or str(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise SourceError(Finding("file-missing", {"file": shown}, file=shown, line=1, col=1)) from None
+        what = shown
+        if path.is_symlink():
+            what = f"{shown}（它是指向 {os.readlink(path)} 的链接，链接的目标不存在）"
+        raise SourceError(Finding("file-missing", {"file": what}, file=shown, line=1, col=1)) from None
     except OSError as exc:
-        raise SourceError(
-            Finding("file-unreadable", {"reason": exc.strerror or str(exc)}, file=shown, line=1, col=1)
-        ) from None
+        reason = _OS_REASONS_ZH.get(exc.errno or 0, exc.strerror or str(exc))
+        raise SourceError(Finding("file-unreadable", {"reason": reason}, file=shown, line=1, col=1)) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -122,8 +138,11 @@ def loads(text: str, display: str) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or ""
+        if "cannot start any token" in problem and _char_at(text, line, col) == "\t":
+            problem = "found character '\\t' that cannot start any token"
         raise SourceError(
-            Finding("yaml-syntax", {"problem": _problem_zh(exc.problem)}, file=display, line=line, col=col)
+            Finding("yaml-syntax", {"problem": _problem_zh(problem)}, file=display, line=line, col=col)
         ) from None
     except yaml.YAMLError as exc:
         raise SourceError(Finding("yaml-syntax", {"problem": str(exc)}, file=display, line=1, col=1)) from None
@@ -133,6 +152,13 @@ def loads(text: str, display: str) -> Source:
     builder = _Builder(source)
     source.data = builder.build(node, ())
     return source
+
+
+def _char_at(text: str, line: int, col: int) -> str:
+    lines = text.split("\n")
+    if 1 <= line <= len(lines) and 1 <= col <= len(lines[line - 1]):
+        return lines[line - 1][col - 1]
+    return ""
 
 
 class _Builder:

@@ -9,6 +9,7 @@ must run forwards and stated shares must match their figures.
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from decimal import Decimal
 from typing import Any, Iterator
 
@@ -54,6 +55,7 @@ REFERENCES: tuple[tuple[str, tuple, str], ...] = (
     ("organisations", ("organisations", "*", "members", "*", "source"), "clause"),
     ("responsibilities", ("document",), "document"),
     ("responsibilities", ("responsibilities", "*", "actor"), "organisation"),
+    ("responsibilities", ("responsibilities", "*", "recipient"), "organisation"),
     ("responsibilities", ("responsibilities", "*", "source"), "clause"),
     ("responsibilities", ("responsibilities", "*", "procedure"), "procedure"),
     ("procedures", ("document",), "document"),
@@ -76,6 +78,7 @@ REFERENCES: tuple[tuple[str, tuple, str], ...] = (
     ("criteria", ("document",), "document"),
     ("criteria", ("source",), "clause"),
     ("criteria", ("items", "*", "source"), "clause"),
+    ("criteria", ("form", "id"), "form"),
     ("figures", ("document",), "document"),
     ("figures", ("figures", "*", "source"), "clause"),
     ("figures", ("figures", "*", "part_of"), "figure"),
@@ -211,7 +214,15 @@ def _scope_text(content: Content, refs: list) -> str | None:
 
 def _check_quotes(content: Content) -> list[Finding]:
     out: list[Finding] = []
-    text_kinds = {"campaigns": ("phases", "period"), "criteria": ("items",)}
+    # Fields besides `quote` and `deadline.text` that quote their source verbatim, by the
+    # key that holds the object ("" for the file's top level).
+    verbatim = {
+        ("campaigns", "phases"): ("text",),
+        ("campaigns", "period"): ("text",),
+        ("criteria", ""): ("intro",),
+        ("criteria", "items"): ("text",),
+        ("organisations", "members"): ("name", "title"),
+    }
 
     def visit(source: Source, node: Any, path: tuple, refs: list, folder: str) -> None:
         if isinstance(node, dict):
@@ -223,9 +234,10 @@ def _check_quotes(content: Content) -> list[Finding]:
                 quoted.append((path + ("quote",), node["quote"]))
             if isinstance(node.get("deadline"), dict) and "text" in node["deadline"]:
                 quoted.append((path + ("deadline", "text"), node["deadline"]["text"]))
-            owner = next((p for p in reversed(path) if isinstance(p, str)), None)
-            if "text" in node and owner in text_kinds.get(folder, ()):
-                quoted.append((path + ("text",), node["text"]))
+            owner = next((p for p in reversed(path) if isinstance(p, str)), "")
+            for key in verbatim.get((folder, owner), ()):
+                if key in node:
+                    quoted.append((path + (key,), node[key]))
             for qpath, quote in quoted:
                 if scope is not None and isinstance(quote, str) and squash(quote) not in scope:
                     shown = quote if len(quote) <= 30 else quote[:28] + "……"
@@ -251,13 +263,24 @@ def _check_ranges(content: Content) -> list[Finding]:
         "responsibilities", []
     ):
         for path, node in walk(source.data, ("**",)):
-            if isinstance(node, dict) and isinstance(node.get("start"), str) and isinstance(node.get("end"), str):
+            if isinstance(node, dict) and _is_date(node.get("start")) and _is_date(node.get("end")):
                 if node["start"] > node["end"]:
                     out.append(source.finding(
                         "schema-violation", path + ("end",),
                         params={"field": "end", "problem": f"结束日期 {node['end']} 早于开始日期 {node['start']}"},
                     ))
     return out
+
+
+def _is_date(value: Any) -> bool:
+    """A real YYYY-MM-DD date (an impossible one such as 2022-02-30 is reported by the schema)."""
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_figures(content: Content) -> list[Finding]:
@@ -267,6 +290,10 @@ def _check_figures(content: Content) -> list[Finding]:
         by_id = {f.get("id"): f for f in figures if isinstance(f, dict)}
         for i, fig in enumerate(figures):
             if not isinstance(fig, dict):
+                continue
+            if fig.get("part_of") is not None and fig.get("part_of") == fig.get("id"):
+                out.append(source.finding("schema-violation", ("figures", i, "part_of"), params={
+                    "field": "part_of", "problem": "一个数字不能是它自身的一部分"}))
                 continue
             parent = by_id.get(fig.get("part_of"))
             value = fig.get("value")

@@ -58,9 +58,17 @@ def render(template: str, params: dict[str, Any]) -> str:
     """Fill a message template; never raises, whatever the template or params."""
     values = _Lenient({k: _text(v) for k, v in params.items()})
     try:
-        return _FORMATTER.vformat(template, (), values)
+        text = _FORMATTER.vformat(template, (), values)
     except (ValueError, IndexError, KeyError, AttributeError, TypeError):
         return template
+    # A parameter that ends a sentence itself ("，是否为「deadline」？") before the
+    # template's own full stop: keep one mark.
+    for doubled, single in _DOUBLED:
+        text = text.replace(doubled, single)
+    return text
+
+
+_DOUBLED = (("？。", "？"), ("！。", "！"), ("。。", "。"))
 
 
 def _text(value: Any) -> str:
