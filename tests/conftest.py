@@ -56,3 +56,17 @@ def project_copy(tmp_path) -> Path:
         if (REPO / name).exists():
             shutil.copy(REPO / name, dest / name)
     return dest
+
+
+@pytest.fixture(scope="session")
+def lo_files(tmp_path_factory) -> dict[str, Path]:
+    """The sample filed workbook as openpyxl writes it, and LibreOffice's conversions of
+    it (re-saved .xlsx, .xls, .ods, .pdf), made once per session, concurrently."""
+    from xlsx_corpus import SOFFICE, lo_convert_many, sample_workbook
+
+    assert SOFFICE, "LibreOffice (soffice) is needed: scripts/install-test-deps.sh installs it"
+    base = tmp_path_factory.mktemp("lo")
+    src = sample_workbook(base / "sample.xlsx")
+    lo_convert_many([([src], fmt, base / fmt) for fmt in ("xlsx", "xls", "ods", "pdf")])
+    return {"openpyxl": src, "libreoffice": base / "xlsx" / "sample.xlsx", "xls": base / "xls" / "sample.xls",
+            "ods": base / "ods" / "sample.ods", "pdf": base / "pdf" / "sample.pdf"}
