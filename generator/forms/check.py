@@ -1,10 +1,36 @@
-"""`yaojian check` for forms/: the form definitions (placeholder until the forms land)."""
+"""`yaojian check` for forms/: every form definition, located, against its schema and itself.
+
+Each `forms/*.yaml` is read with positions and validated against
+`schemas/form-definition.schema.json`; then the definition is checked as a whole: ids
+unique where the workbook and the filed document need them unique, every `part_of` and
+every rule naming rows, groups, fields, options and tables that exist (and of the right
+kind: an amount cannot be part of a count), clause references resolving in content/, the
+file named after the form id, the changelog ending at `version`.  Content entries that
+point into a form (`form: {id, table, field}`) must land on a table or field of it.
+
+The checks read the raw YAML data (not the model) so that a broken definition gives
+located findings, never a traceback: every access is guarded.
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
+from typing import Any, Iterator
 
 from generator.findings import Finding
+from generator.yamlsrc import Source, SourceError, load as load_yaml
+
+SCHEMA = "form-definition.schema.json"
+_CLAUSE_REF = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*#[a-z0-9]+(-[a-z0-9]+)*$")
+HEADER_KINDS = ("text", "longtext", "date", "amount", "count")
+NUMBER_KINDS = ("amount", "count")
+CHOICE_KINDS = ("choice", "multi")
+KIND_ZH = {"count": "件数", "amount": "金额"}
+# Where each rule kind may be written: the kind of table, or "form" for the top-level rules.
+RULE_PLACES = {"same-count": "grid", "flag-matches-threshold": "cases", "cases-within-bands": "form"}
+PLACE_ZH = {"grid": "grid 表的 rules", "cases": "cases 表的 rules", "form": "报表顶层的 rules"}
 
 
 @dataclass
@@ -15,5 +41,460 @@ class FormsCheck:
 
 
 def check_forms(project, schemas, content) -> FormsCheck:
+    """Check every definition in forms/ and the content entries that point into one."""
+    from generator.forms.layout import COVER_SHEET
+
     paths = sorted(project.forms.glob("*.yaml")) if project.forms.is_dir() else []
-    return FormsCheck([], {p.stem for p in paths}, len(paths))
+    result = FormsCheck(files=len(paths))
+    clauses = set(content.clauses) if content is not None else set()
+    definitions: dict[str, dict] = {}
+    first: dict[str, str] = {}
+    for path in paths:
+        try:
+            source = load_yaml(path, project.display(path))
+        except SourceError as exc:
+            result.findings.append(exc.finding)
+            result.form_ids.add(path.stem)  # its id is unknown; don't also report every reference to it
+            continue
+        result.findings.extend(schemas.check(source, SCHEMA))
+        data = source.data
+        if not isinstance(data, dict):
+            continue
+        form_id = data.get("id")
+        if isinstance(form_id, str):
+            result.form_ids.add(form_id)
+            if form_id in first:
+                result.findings.append(source.finding("duplicate-id", ("id",), params={"id": form_id, "first": first[form_id]}))
+            else:
+                first[form_id] = f"{source.file}:{source.position(('id',))[0]}"
+                definitions[form_id] = data
+            if form_id != path.stem:
+                result.findings.append(source.finding("file-name-mismatch", ("id",), params={"file": path.name, "id": form_id}))
+        result.findings.extend(_Definition(source, data, clauses, COVER_SHEET).check())
+    if content is not None:
+        result.findings.extend(_check_pointers(content, definitions))
+    result.findings = _dedupe(result.findings)
+    return result
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per place and message: a YAML alias (`*band_rules`) used by three tables
+    points at one spot in the file, which is reported once."""
+    seen: set[tuple] = set()
+    out = []
+    for f in findings:
+        key = (f.code, f.file, f.line, f.col, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+# -- helpers over raw data ---------------------------------------------------------------
+
+
+def _items(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
+    """(path, item) for each mapping in a list."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                yield path + (i,), item
+
+
+def _get(data: Any, key: str) -> Any:
+    return data.get(key) if isinstance(data, dict) else None
+
+
+def _suggest(word: str, pool) -> str:
+    match = difflib.get_close_matches(str(word), sorted(p for p in pool if isinstance(p, str)), n=1, cutoff=0.6)
+    return f"，是否为「{match[0]}」？" if match else ""
+
+
+@dataclass
+class _Row:
+    id: str
+    label: str
+    kind: Any
+    path: tuple
+    parent: str | None  # printed parent (sub-rows)
+    part_of: Any
+    group: str | None
+
+
+def grid_rows(table: dict, path: tuple) -> list[_Row]:
+    """Every row of a raw grid table, sub-rows after their parent."""
+    out: list[_Row] = []
+    for gpath, group in _items(table.get("groups"), path + ("groups",)):
+        for rpath, row in _items(group.get("rows"), gpath + ("rows",)):
+            if isinstance(row.get("id"), str):
+                out.append(_Row(row["id"], str(row.get("label", row["id"])), row.get("kind"), rpath, None,
+                                row.get("part_of"), _get(group, "id")))
+            sub = row.get("subitems")
+            for spath, srow in _items(_get(sub, "rows"), rpath + ("subitems", "rows")):
+                if isinstance(srow.get("id"), str):
+                    out.append(_Row(srow["id"], str(srow.get("label", srow["id"])), srow.get("kind"), spath,
+                                    row.get("id") if isinstance(row.get("id"), str) else None,
+                                    srow.get("part_of"), _get(group, "id")))
+    return out
+
+
+def key_area_rows(table: dict, path: tuple) -> list[_Row]:
+    ka = table.get("key_areas")
+    out = []
+    for rpath, row in _items(_get(ka, "rows"), path + ("key_areas", "rows")):
+        if isinstance(row.get("id"), str):
+            out.append(_Row(row["id"], str(row.get("label", row["id"])), row.get("kind"), rpath, None,
+                            row.get("part_of"), None))
+    return out
+
+
+def _columns(items: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
+    for cpath, col in _items(items, path):
+        yield cpath, col
+        yield from _items(col.get("subcolumns"), cpath + ("subcolumns",))
+
+
+def _sections(items: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
+    for spath, sec in _items(items, path):
+        yield spath, sec
+        yield from _sections(sec.get("sections"), spath + ("sections",))
+
+
+def field_targets(table: dict) -> dict[str, str]:
+    """What a content pointer's `field` may name in a raw table, with what it is (for messages)."""
+    kind = table.get("kind")
+    out: dict[str, str] = {}
+    if kind == "cases":
+        for _, f in _items(table.get("fields"), ()):
+            if isinstance(f.get("id"), str):
+                out[f["id"]] = "字段"
+    elif kind == "grid":
+        if isinstance(table.get("key_areas"), dict):
+            out["key_areas"] = "重点领域案件"
+        for _, g in _items(table.get("groups"), ()):
+            if isinstance(g.get("id"), str):
+                out[g["id"]] = "分组"
+        for row in grid_rows(table, ()):
+            out.setdefault(row.id, "行")
+    elif kind == "sections":
+        for _, s in _sections(table.get("sections"), ()):
+            if isinstance(s.get("id"), str):
+                out[s["id"]] = "部分"
+    return out
+
+
+# -- one definition ----------------------------------------------------------------------
+
+
+class _Definition:
+    def __init__(self, source: Source, data: dict, clauses: set[str], cover_sheet: str):
+        self.source = source
+        self.data = data
+        self.clauses = clauses
+        self.cover_sheet = cover_sheet
+        self.out: list[Finding] = []
+        self.tables: dict[str, dict] = {}
+        for tpath, table in _items(data.get("tables"), ("tables",)):
+            if isinstance(table.get("id"), str):
+                self.tables.setdefault(table["id"], table)
+
+    # findings
+    def _add(self, code: str, path: tuple, **params: Any) -> None:
+        self.out.append(self.source.finding(code, path, params=params))
+
+    def _dangling(self, path: tuple, what: str, ref: Any, pool) -> None:
+        self._add("dangling-reference", path, target_kind=what, ref=ref, suggestion=_suggest(ref, pool))
+
+    def _rule(self, path: tuple, kind: str, problem: str) -> None:
+        self._add("invalid-rule", path, rule=kind, problem=problem)
+
+    def _unique(self, pairs: list[tuple[tuple, Any]]) -> None:
+        """duplicate-id for every id seen before in `pairs` ((path of the id, id))."""
+        seen: dict[str, int] = {}
+        for path, value in pairs:
+            if not isinstance(value, str):
+                continue
+            if value in seen:
+                self._add("duplicate-id", path, id=value, first=f"第 {seen[value]} 行")
+            else:
+                seen[value] = self.source.position(path)[0]
+
+    def check(self) -> list[Finding]:
+        self._version()
+        self._clauses()
+        header = list(_items(self.data.get("header"), ("header",)))
+        self._unique([(p + ("id",), f.get("id")) for p, f in header])
+        for p, f in header:
+            self._field(p, f, header=True)
+        tables = list(_items(self.data.get("tables"), ("tables",)))
+        self._unique([(p + ("id",), t.get("id")) for p, t in tables])
+        self._unique([(p + ("sheet",), t.get("sheet")) for p, t in tables])
+        for p, t in tables:
+            if t.get("sheet") == self.cover_sheet:
+                self._add("duplicate-id", p + ("sheet",), id=self.cover_sheet, first="封面（填报说明页）")
+        for p, t in tables:
+            kind = t.get("kind")
+            if kind == "grid":
+                self._grid(p, t)
+            elif kind == "cases":
+                self._cases(p, t)
+            elif kind == "sections":
+                self._unique([(sp + ("id",), s.get("id")) for sp, s in _sections(t.get("sections"), p + ("sections",))])
+        for rp, rule in _items(self.data.get("rules"), ("rules",)):
+            self._form_rule(rp, rule)
+        return self.out
+
+    def _version(self) -> None:
+        version = self.data.get("version")
+        log = self.data.get("changelog")
+        if not isinstance(version, str) or not isinstance(log, list) or not log:
+            return
+        last = _get(log[-1], "version")
+        if isinstance(last, str) and last != version:
+            self._add("version-mismatch", ("version",), version=version, last=last)
+
+    def _clauses(self) -> None:
+        refs: list[tuple[tuple, Any]] = [(("source",), self.data.get("source")), (("instructions",), self.data.get("instructions"))]
+        for p, f in _items(self.data.get("header"), ("header",)):
+            refs += [(p + ("source",), f.get("source")), (p + ("hint_clause",), f.get("hint_clause"))]
+        for p, t in _items(self.data.get("tables"), ("tables",)):
+            refs += [(p + ("source",), t.get("source")), (p + ("none_note",), t.get("none_note"))]
+            refs.append((p + ("key_areas", "source"), _get(t.get("key_areas"), "source")))
+            for fp, f in _items(t.get("fields"), p + ("fields",)):
+                refs += [(fp + ("source",), f.get("source")), (fp + ("hint_clause",), f.get("hint_clause"))]
+            for sp, s in _sections(t.get("sections"), p + ("sections",)):
+                refs.append((sp + ("clause",), s.get("clause")))
+        for path, ref in refs:
+            if isinstance(ref, str) and _CLAUSE_REF.match(ref) and ref not in self.clauses:
+                doc = ref.split("#")[0]
+                self._dangling(path, "条款", ref, [c for c in self.clauses if c.startswith(doc + "#")])
+
+    def _field(self, path: tuple, f: dict, header: bool = False) -> None:
+        kind = f.get("kind")
+        options = list(_items(f.get("options"), path + ("options",)))
+        self._unique([(p + ("id",), o.get("id")) for p, o in options])
+        if header and isinstance(kind, str) and kind not in HEADER_KINDS:
+            self._add("schema-violation", path + ("kind",), field="kind",
+                      problem=f"表头字段只能是 {'、'.join(HEADER_KINDS)}，不能是 {kind}")
+        if "options" in f and kind not in CHOICE_KINDS:
+            self._add("schema-violation", path + ("options",), field="options", problem="只有 choice 或 multi 字段可以有 options")
+        if "min" in f:
+            if kind != "multi":
+                self._add("schema-violation", path + ("min",), field="min", problem="只有 multi 字段可以有 min")
+            elif isinstance(f["min"], int) and options and f["min"] > len(options):
+                self._add("schema-violation", path + ("min",), field="min",
+                          problem=f"至少勾选 {f['min']} 项，但只有 {len(options)} 个选项")
+
+    # grid tables
+    def _grid(self, path: tuple, t: dict) -> None:
+        self._unique([(p + ("id",), c.get("id")) for p, c in _columns(t.get("columns"), path + ("columns",))]
+                     + [(path + ("total", "id"), _get(t.get("total"), "id"))])
+        for p, c in _items(t.get("columns"), path + ("columns",)):
+            if "subcolumns" in c:
+                self._add("schema-violation", p + ("subcolumns",), field="subcolumns",
+                          problem="环节栏不能有子栏；子栏（如 涉网）只用于重点领域案件")
+        self._unique([(p + ("id",), g.get("id")) for p, g in _items(t.get("groups"), path + ("groups",))])
+        rows = grid_rows(t, path)
+        self._unique([(r.path + ("id",), r.id) for r in rows])
+        self._parts(rows)
+        ka = t.get("key_areas")
+        if isinstance(ka, dict):
+            self._unique([(p + ("id",), c.get("id")) for p, c in _columns(ka.get("columns"), path + ("key_areas", "columns"))])
+            ka_rows = key_area_rows(t, path)
+            self._unique([(r.path + ("id",), r.id) for r in ka_rows])
+            self._parts(ka_rows)
+        for rp, rule in _items(t.get("rules"), path + ("rules",)):
+            if self._placed(rp, rule, "grid") and rule.get("kind") == "same-count":
+                for side in ("a", "b"):
+                    self._selector(rp + (side,), rule.get(side), t, rows)
+
+    def _parts(self, rows: list[_Row]) -> None:
+        """Each row's whole (part_of, else its printed parent) exists, is another row, of the same kind, with no cycle."""
+        by_id = {r.id: r for r in rows}
+        for r in rows:
+            if r.part_of is not None and not isinstance(r.part_of, str):
+                continue
+            whole_id = r.part_of or r.parent
+            if whole_id is None:
+                continue
+            at = r.path + ("part_of",) if r.part_of else r.path + ("kind",)
+            whole = by_id.get(whole_id)
+            if whole is None:
+                self._dangling(at, "行", whole_id, by_id)
+                continue
+            if whole.id == r.id:
+                self._add("invalid-part", at, row=r.label, whole=whole.label, problem="一行不能是它自身的一部分")
+                continue
+            if r.kind in KIND_ZH and whole.kind in KIND_ZH and r.kind != whole.kind:
+                self._add("invalid-part", at, row=r.label, whole=whole.label,
+                          problem=f"前者是{KIND_ZH[r.kind]}，后者是{KIND_ZH[whole.kind]}，{KIND_ZH[r.kind]}不能是{KIND_ZH[whole.kind]}的一部分")
+                continue
+            seen = {r.id}
+            node = whole
+            while node is not None:
+                if node.id in seen:
+                    self._add("invalid-part", at, row=r.label, whole=whole.label, problem="“一部分”关系首尾相接，形成循环")
+                    break
+                seen.add(node.id)
+                nxt = node.part_of if isinstance(node.part_of, str) else node.parent
+                node = by_id.get(nxt) if nxt else None
+
+    def _selector(self, path: tuple, sel: Any, t: dict, rows: list[_Row]) -> None:
+        if not isinstance(sel, dict):
+            return
+        by_id = {r.id: r for r in rows}
+        picked: list[tuple[tuple, _Row]] = []
+        group = sel.get("group")
+        if isinstance(group, str):
+            groups = {g.get("id") for _, g in _items(t.get("groups"), ())}
+            if group not in groups:
+                self._dangling(path + ("group",), "分组", group, groups)
+            picked = [(path + ("group",), r) for r in rows if r.group == group and r.parent is None]
+        listed = sel.get("rows") if isinstance(sel.get("rows"), list) else []
+        for i, rid in enumerate(listed):
+            if not isinstance(rid, str):
+                continue
+            if rid not in by_id:
+                self._dangling(path + ("rows", i), "行", rid, by_id)
+            else:
+                picked.append((path + ("rows", i), by_id[rid]))
+        for at, r in picked:
+            if r.kind != "count":
+                self._rule(at, "same-count", f"只比较件数，「{r.label}」是{KIND_ZH.get(r.kind, str(r.kind))}")
+
+    # cases tables
+    def _cases(self, path: tuple, t: dict) -> None:
+        fields = list(_items(t.get("fields"), path + ("fields",)))
+        self._unique([(p + ("id",), f.get("id")) for p, f in fields])
+        for p, f in fields:
+            self._field(p, f)
+        by_id = {f.get("id"): f for _, f in fields if isinstance(f.get("id"), str)}
+        for rp, rule in _items(t.get("rules"), path + ("rules",)):
+            if not (self._placed(rp, rule, "cases") and rule.get("kind") == "flag-matches-threshold"):
+                continue
+            self._field_ref(rp + ("field",), rule.get("field"), by_id, NUMBER_KINDS, rule["kind"], "金额或件数字段")
+            flag = rule.get("flag")
+            if isinstance(flag, dict):
+                target = self._field_ref(rp + ("flag", "field"), flag.get("field"), by_id, CHOICE_KINDS, rule["kind"], "勾选字段")
+                if target is not None:
+                    self._option_ref(rp + ("flag", "option"), flag.get("option"), target)
+
+    def _field_ref(self, path: tuple, ref: Any, fields: dict, kinds: tuple, rule: str, what: str) -> dict | None:
+        if not isinstance(ref, str):
+            return None
+        f = fields.get(ref)
+        if f is None:
+            self._dangling(path, "字段", ref, fields)
+            return None
+        if f.get("kind") not in kinds:
+            self._rule(path, rule, f"「{f.get('label', ref)}」是 {f.get('kind')} 字段，这里需要{what}（{'、'.join(kinds)}）")
+            return None
+        return f
+
+    def _option_ref(self, path: tuple, ref: Any, f: dict) -> None:
+        options = {o.get("id") for _, o in _items(f.get("options"), ())}
+        if isinstance(ref, str) and ref not in options:
+            self._dangling(path, f"「{f.get('label', f.get('id'))}」的选项", ref, options)
+
+    def _placed(self, path: tuple, rule: dict, place: str) -> bool:
+        """Whether a rule of a known kind is written where its kind belongs (reported if not)."""
+        kind = rule.get("kind")
+        if kind not in RULE_PLACES:
+            return False  # an unknown kind is the schema's finding
+        if RULE_PLACES[kind] != place:
+            self._rule(path + ("kind",), kind, f"这种规则只能写在{PLACE_ZH[RULE_PLACES[kind]]}中")
+            return False
+        return True
+
+    # rules across tables
+    def _form_rule(self, path: tuple, rule: dict) -> None:
+        if not (self._placed(path, rule, "form") and rule.get("kind") == "cases-within-bands"):
+            return
+        kind = rule["kind"]
+        cases_id = rule.get("cases")
+        cases = self.tables.get(cases_id) if isinstance(cases_id, str) else None
+        if isinstance(cases_id, str):
+            if cases is None:
+                self._dangling(path + ("cases",), "表格", cases_id, self.tables)
+            elif cases.get("kind") != "cases":
+                self._rule(path + ("cases",), kind, f"「{cases_id}」不是案件清单（cases 表）")
+                cases = None
+        category = None
+        if cases is not None:
+            fields = {f.get("id"): f for _, f in _items(cases.get("fields"), ()) if isinstance(f.get("id"), str)}
+            category = self._field_ref(path + ("category",), rule.get("category"), fields, ("choice",), kind, "单选字段")
+            self._field_ref(path + ("value",), rule.get("value"), fields, NUMBER_KINDS, kind, "金额字段")
+        mapping = rule.get("tables")
+        if not isinstance(mapping, dict):
+            return
+        bands = [(path + ("bands", i), b) for i, b in enumerate(rule.get("bands") or []) if isinstance(b, str)] \
+            if isinstance(rule.get("bands"), list) else []
+        for option, table_id in mapping.items():
+            at = path + ("tables", option)
+            if category is not None:
+                self._option_ref(at, option, category)
+            if not isinstance(table_id, str):
+                continue
+            table = self.tables.get(table_id)
+            if table is None:
+                self._dangling(at, "表格", table_id, self.tables)
+                continue
+            if table.get("kind") != "grid":
+                self._rule(at, kind, f"「{table_id}」不是统计表（grid 表）")
+                continue
+            rows = {r.id: r for r in grid_rows(table, ())}
+            for bpath, band in bands:
+                if band not in rows:
+                    self._dangling(bpath, f"「{table_id}」表中的行", band, rows)
+                elif rows[band].kind != "count":
+                    self._rule(bpath, kind, f"「{rows[band].label}」是金额，货值分档应为件数")
+
+
+# -- content entries that point into a form ------------------------------------------------
+
+
+def _pointers(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, dict]]:
+    """Every `form: {id, …}` mapping in a content file, with its path."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k == "form" and isinstance(v, dict):
+                yield path + (k,), v
+            else:
+                yield from _pointers(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _pointers(v, path + (i,))
+
+
+def _check_pointers(content, definitions: dict[str, dict]) -> list[Finding]:
+    """`form: {id, table, field}` in content/ lands on a table (and field) of that form.
+
+    An unknown form id is content's own check (dangling-reference); here only the table
+    and field are resolved, once the form is known."""
+    out: list[Finding] = []
+    for sources in content.sources.values():
+        for source in sources:
+            for path, ptr in _pointers(source.data):
+                data = definitions.get(ptr.get("id")) if isinstance(ptr.get("id"), str) else None
+                if data is None:
+                    continue
+                tables = {t.get("id"): t for _, t in _items(data.get("tables"), ()) if isinstance(t.get("id"), str)}
+                table_id = ptr.get("table")
+                if table_id is None:
+                    if "field" in ptr:
+                        out.append(source.finding("missing-field", path, key=True, params={"field": "table"}))
+                    continue
+                if not isinstance(table_id, str):
+                    continue
+                table = tables.get(table_id)
+                if table is None:
+                    out.append(source.finding("dangling-reference", path + ("table",), params={
+                        "target_kind": f"报表「{ptr['id']}」中的表格", "ref": table_id, "suggestion": _suggest(table_id, tables)}))
+                    continue
+                fld = ptr.get("field")
+                if isinstance(fld, str):
+                    targets = field_targets(table)
+                    if fld not in targets:
+                        out.append(source.finding("dangling-reference", path + ("field",), params={
+                            "target_kind": f"表格「{table_id}」中的栏目", "ref": fld, "suggestion": _suggest(fld, targets)}))
+    return out

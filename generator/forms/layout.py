@@ -26,7 +26,14 @@ STAMP_FORM = "表单编号"
 STAMP_VERSION = "模板版本"
 LABEL_COLUMNS = 3  # grid sheets: A group, B 其中 / row label, C row label
 CASES_HEADER_ROWS = (2, 3)
+CASES_TICK_WIDTH = 4.5
+CASES_WIDTHS = {"longtext": 40, "text": 16, "date": 12, "amount": 10, "count": 9}
 TICK = "√"
+# The cover's note on how the workbook is protected (the project's words, not the seed's).
+COVER_NOTE = (
+    "说明：请只在浅黄色单元格中填写；合计由公式自动计算。各工作表已设保护以防误改（未设密码），"
+    "请勿增删行列、改动标签文字或工作表名称，否则报表无法自动校验。"
+)
 
 
 def column_letter(col: int) -> str:
@@ -53,6 +60,7 @@ class Place:
     cols: int = 1
     key: tuple | None = None  # inputs and totals
     clause: str | None = None  # "doc#clause" whose text this cell shows
+    vertical: bool = False  # text stacked vertically (表1's checkbox headings, to keep the columns narrow)
 
     @property
     def ref(self) -> str:
@@ -146,6 +154,9 @@ def _cover(form: Form) -> SheetLayout:
     s.add(Place(r + 1, 1, "stamp-label", STAMP_VERSION))
     s.add(Place(r + 1, 2, "stamp-value", form.version, cols=3))
     r += 3
+    s.add(Place(r, 1, "note", COVER_NOTE, cols=COVER_WIDTH))
+    s.heights[r] = 36
+    r += 2
     if form.instructions:
         # The heading and items come from the 填表须知 clause and its children (the writer
         # resolves them); they sit last so that no position depends on their count.
@@ -239,8 +250,9 @@ def _cases(t: Table) -> SheetLayout:
         if f.is_choice:
             s.add(Place(top, col, "column", f.label, cols=len(f.options)))
             for o in f.options:
-                s.add(Place(sub, col, "column", o.label))
-                widths[col] = max(5.0, min(12.0, len(o.label) * 1.9))
+                # one narrow column per checkbox, its label stacked vertically
+                s.add(Place(sub, col, "column", o.label, vertical=True))
+                widths[col] = CASES_TICK_WIDTH
                 for i in range(t.capacity):
                     s.add(Place(first_input + i, col, "input", key=(t.id, i, f.id, o.id)))
                 col += 1
@@ -250,7 +262,7 @@ def _cases(t: Table) -> SheetLayout:
                 s.add(Place(sub, col, "unit", f.unit))
             else:
                 s.add(Place(top, col, "column", f.label, rows=2))
-            widths[col] = {"longtext": 48, "text": 20, "date": 13, "amount": 11, "count": 9}.get(f.kind, 14)
+            widths[col] = CASES_WIDTHS.get(f.kind, 14)
             for i in range(t.capacity):
                 s.add(Place(first_input + i, col, "input", key=(t.id, i, f.id, None)))
             col += 1
@@ -279,7 +291,6 @@ def _sections(form: Form, t: Table) -> SheetLayout:
         r += 1
         if section.fillable:
             s.add(Place(r, 1, "guidance", clause=section.clause, cols=SECTIONS_WIDTH))
-            s.heights[r] = 36
             s.add(Place(r + 1, 1, "input", cols=SECTIONS_WIDTH, key=(t.id, section.id)))
             s.heights[r + 1] = 120
             r += 3

@@ -28,6 +28,9 @@ import os
 import tempfile
 
 CELL_KINDS = ("count", "amount")
+# Longest text a text field takes when its definition gives no max_length (an Excel cell
+# holds at most 32767 characters).
+TEXT_LIMITS = {"text": 200, "longtext": 30000}
 FIELD_KINDS = ("text", "longtext", "date", "amount", "count", "choice", "multi")
 TABLE_KINDS = ("grid", "cases", "sections")
 
@@ -49,6 +52,7 @@ class Field:
     unit: str | None = None
     options: tuple[Option, ...] = ()
     min: int = 0  # multi: at least this many ticks
+    max_length: int | None = None  # text/longtext: at most this many characters
     hint: str | None = None
     hint_clause: str | None = None
     note: str | None = None
@@ -60,6 +64,13 @@ class Field:
 
     def option(self, option_id: str) -> Option:
         return next(o for o in self.options if o.id == option_id)
+
+    @property
+    def text_limit(self) -> int | None:
+        """The most characters a text field takes (None for other kinds)."""
+        if self.kind not in TEXT_LIMITS:
+            return None
+        return self.max_length or TEXT_LIMITS[self.kind]
 
 
 @dataclass(frozen=True)
@@ -245,6 +256,7 @@ def _field(d: dict) -> Field:
         unit=d.get("unit"),
         options=tuple(Option(o["id"], o["label"]) for o in d.get("options", ())),
         min=int(d.get("min", 0)),
+        max_length=d.get("max_length"),
         hint=d.get("hint"),
         hint_clause=d.get("hint_clause"),
         note=d.get("note"),
