@@ -67,13 +67,10 @@ def _put(ws, row: int, col: int, value: Any, *, kind: str | None = None) -> None
 
 
 def _copy_style(src, dst) -> None:
+    # The cell's style ids (font, border, fill, format, protection, alignment) as one
+    # array: copying it reuses the workbook's existing styles instead of re-adding each.
     if src.has_style:
-        dst.font = copy(src.font)
-        dst.border = copy(src.border)
-        dst.fill = copy(src.fill)
-        dst.number_format = src.number_format
-        dst.protection = copy(src.protection)
-        dst.alignment = copy(src.alignment)
+        dst._style = copy(src._style)
 
 
 def fill(form: Form, document: dict, project, wb=None):
