@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from service_client import Client, submission_id
-from service_fixtures import REPO, add_account, start_server
+from service_fixtures import REPO, add_account, postgres_cluster, start_server  # noqa: F401 (fixture)
 from service_support import monthly_form, random_document, workbook_bytes
 
 PASSWORD = "correct horse battery"
@@ -462,3 +462,34 @@ def test_the_session_cookie_is_secure_when_served_over_https(tmp_path, project_m
         assert "Secure" not in plain.headers["Set-Cookie"]
     finally:
         ledger.close()
+
+
+def test_the_service_notes_a_wrong_unit_name_or_period_but_files_under_the_login(server, books, project_m):
+    form = monthly_form(project_m)
+    doc = random_document(form, "永川区公安局（错名）", "2022-05-31", random.Random(31))
+    c = unit_client(server)
+    # May's report filed as June's: its 填报日期 is before June began
+    r = c.upload(workbook_bytes(project_m, form, doc), "名称不同.xlsx", period="2022-07")
+    assert r.status == 200
+    assert "unit-name-differs" in r.codes() and "report-date-outside-period" in r.codes()
+    notes = r.text[r.text.index('id="service-notes"'):]
+    assert "永川区公安局（错名）" in notes and "按「区公安局」记录" in notes
+    assert "区公安局 · 第" in r.text
+
+
+def test_the_service_runs_on_postgresql(tmp_path, books, postgres_cluster):
+    url = postgres_cluster.create_database()
+    add_account(url, tmp_path / "files", "gaj", PASSWORD, unit="区公安局")
+    add_account(url, tmp_path / "files", "office", PASSWORD)
+    srv = start_server(tmp_path, db=url)
+    try:
+        c = unit_client(srv)
+        r = c.upload(books["bad"], "五月.xlsx")
+        assert r.status == 200 and "total-mismatch" in r.codes()
+        r = c.upload(books["good"], "五月（改）.xlsx")
+        assert "通过" in r.text and "与第 1 版相比" in r.text
+        office = unit_client_office(srv)
+        assert "已报通过" in office.get("/status?period=2022-05").text
+        assert office.get("/rollup/download?form=monthly-progress&period=2022-05").body[:2] == b"PK"
+    finally:
+        srv.stop()
