@@ -84,3 +84,91 @@ def test_seed_copies_match_shared_seeds():
         pytest.skip("../shared/seeds is not beside this checkout")
     for path in SEEDS.glob("*.txt"):
         assert path.read_bytes() == (shared / path.name).read_bytes(), path.name
+
+
+# -- 附件1's tables stand in the form definitions -------------------------------------------
+
+CHECKBOX = '<input type="checkbox"/>'
+# Extraction artifacts in the seed's table cells, and the definition rows they stand for.
+KNOWN_ARTIFACTS = {
+    ("表 4.", "处禁止从业人数 对个人罚款金额"): ["处禁止从业人数", "对个人罚款金额"],
+}
+
+
+def seed_table_cells() -> dict[str, tuple[str, list[str]]]:
+    """附件1's tables in the seed: table number → (title line, every non-empty cell text).
+
+    Cells are split on tabs; a cell holding checkbox markup is split into its label (if
+    any) and one text per option."""
+    raw = (SEEDS / "001_eeadae7a14f91387.txt").read_text(encoding="utf-8")
+    tables: dict[str, tuple[str, list[str]]] = {}
+    current = None
+    for line in raw.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith(("表 1.", "表 2.", "表 3.", "表 4.")):
+            current = stripped[:4]
+            tables[current] = (stripped, [])
+            continue
+        if stripped == "附件 2":
+            break
+        if current is None:
+            continue
+        for cell in line.split("\t"):
+            for text in cell.split(CHECKBOX):
+                if text.strip():
+                    tables[current][1].append(text.strip())
+    return tables
+
+
+def definition_labels(table) -> set[str]:
+    """Every text a table's definition prints in its cells (white space removed)."""
+    texts = [table.heading, table.corner_rows, table.corner_columns]
+    texts += [c.label for c in table.columns] + ([table.total.label] if table.total else [])
+    for g in table.groups:
+        texts.append(g.label)
+        for r in g.rows:
+            texts += [r.label, r.subitems_label]
+    if table.key_areas:
+        ka = table.key_areas
+        texts += [ka.title, ka.corner] + [c.label for c in ka.columns] + [r.label for r in ka.rows]
+    for f in table.fields:
+        texts += [f.label] + [o.label for o in f.options]
+    return {squash(t) for t in texts if t}
+
+
+@pytest.fixture(scope="module")
+def monthly():
+    from generator.forms.model import load_forms
+
+    return load_forms(REPO / "forms")["monthly-progress"]
+
+
+def test_every_cell_of_the_seed_tables_stands_in_the_definitions(monthly):
+    seed = seed_table_cells()
+    assert sorted(seed) == ["表 1.", "表 2.", "表 3.", "表 4."]
+    by_number = {squash(t.number): t for t in monthly.tables}
+    for number, (title, cells) in seed.items():
+        table = by_number[squash(number)]
+        assert squash(title) == squash(table.heading)
+        labels = definition_labels(table)
+        for cell in cells:
+            if squash(cell) in labels:
+                continue
+            split = KNOWN_ARTIFACTS.get((number, cell))
+            assert split is not None, f"{number}: the seed's cell “{cell}” is not in the definition of {table.id}"
+            # the artifact resolves to the split rows, printed as 其中 rows of the same parent
+            rows = [next(r for r in table.rows if r.label == label) for label in split]
+            assert [r.label for r in rows] == split and len({r.parent for r in rows}) == 1 and rows[0].parent
+
+
+def test_every_label_of_the_definitions_is_the_seeds(monthly):
+    """The other way round: no label was invented (units and notes are not labels)."""
+    seed = seed_table_cells()
+    for number, (title, cells) in seed.items():
+        table = next(t for t in monthly.tables if squash(t.number) == squash(number))
+        seen = {squash(c) for c in cells} | {squash(title)}
+        for (n, cell), parts in KNOWN_ARTIFACTS.items():
+            if n == number:
+                seen |= {squash(p) for p in parts}
+        missing = sorted(definition_labels(table) - seen)
+        assert missing == [], f"{number}: labels not in the seed: {missing}"

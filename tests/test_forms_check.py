@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 
 from conftest import run_cli
 from generator.check import format_finding
@@ -206,7 +205,8 @@ def test_no_traceback_whatever_a_value_is_replaced_by(project):
     import copy
 
     from generator import content as content_mod
-    from generator.forms.check import _Definition, _check_pointers
+    from generator.forms.check import _Definition
+    from generator.forms.pointers import check_pointers
     from generator.yamlsrc import load
 
     content = content_mod.load(project)
@@ -223,4 +223,4 @@ def test_no_traceback_whatever_a_value_is_replaced_by(project):
                 node[path[-1]] = bad
                 source.data = data
                 _Definition(source, data, clauses, "填报说明").check()
-                _check_pointers(content, {name: data})
+                check_pointers(content, {name: data})

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import REPO
 from generator.xlsx import ReadError, read_workbook
-from xlsx_corpus import (NS, Member, bomb_member, minimal_parts, sheet_xml, sst_xml, write_parts, zip_bytes)
+from xlsx_corpus import NS, Member, bomb_member, minimal_parts, sheet_xml, sst_xml, zip_bytes
 
 RUNNER = r"""
 import json, resource, sys, time
@@ -70,10 +70,11 @@ LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
           + b']><sst xmlns="' + NS.encode() + b'"><si><t>&lol9;</t></si></sst>')
 
 
-def _million_cells(prefixed: bool = False, rows: int = 50_000, cols: int = 20) -> bytes:
+def _million_cells(prefixed: bool = False, rows: int = 50_000, cols: int = 20, distinct: bool = False) -> bytes:
     letters = [chr(65 + i) for i in range(cols)]
     c, v, row = ("x:c", "x:v", "x:row") if prefixed else ("c", "v", "row")
-    body = "".join(f'<{row} r="{r}">' + "".join(f'<{c} r="{L}{r}"><{v}>{r}</{v}></{c}>' for L in letters) + f"</{row}>"
+    body = "".join(f'<{row} r="{r}">' + "".join(f'<{c} r="{L}{r}"><{v}>{r * 100 + i if distinct else r}.5</{v}></{c}>'
+                                                for i, L in enumerate(letters)) + f"</{row}>"
                    for r in range(1, rows + 1))
     if prefixed:
         return (f'<?xml version="1.0"?><x:worksheet xmlns:x="{NS}"><x:sheetData>{body}</x:sheetData></x:worksheet>').encode()
@@ -128,6 +129,7 @@ CASES = {
     "far-corner-value": "ok",
     "dimension-million-rows": "ok",
     "million-cells": "too-many-cells",
+    "cells-near-the-limit": "ok",
     "million-cells-prefixed": "too-many-cells",
     "thousand-sheets": "too-many-sheets",
     "too-many-entries": "file-too-large",
@@ -181,6 +183,7 @@ def corpus(tmp_path_factory, lo_files) -> dict[str, Path]:
     files["dimension-million-rows"] = _xlsx(minimal_parts([("S", sheet_xml(
         '<row r="1"><c r="A1"><v>1</v></c></row>', head='<dimension ref="A1:XFD1048576"/>'))]))
     files["million-cells"] = _xlsx(minimal_parts([("S", _million_cells())]))
+    files["cells-near-the-limit"] = _xlsx(minimal_parts([("S", _million_cells(rows=22_500, distinct=True))]))
     files["million-cells-prefixed"] = _xlsx(minimal_parts([("S", _million_cells(prefixed=True, rows=30_000))]))
     files["thousand-sheets"] = _xlsx(_thousand_sheets())
     files["too-many-entries"] = _xlsx({**simple, **{f"xl/media/pad{i}.bin": b"" for i in range(5000)}})
@@ -251,6 +254,13 @@ def test_million_cells_fail_fast(corpus):
     result = read_in_a_box(corpus["million-cells"])
     assert result["code"] == "too-many-cells"
     assert result["seconds"] < 3 and result["peak_mb"] < 250, result
+
+
+def test_cells_near_the_limit_fit_the_box(corpus):
+    """450,000 distinct numbers (the limit is 500,000): read, in bounded memory."""
+    result = read_in_a_box(corpus["cells-near-the-limit"])
+    assert result["code"] == "ok" and result["cells"] == 450_000
+    assert result["peak_mb"] < 300, result
 
 
 def test_far_corner_is_a_sparse_cell(corpus):

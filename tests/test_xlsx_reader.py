@@ -287,4 +287,21 @@ def test_real_files_take_the_fast_path(filed):
     sst = _sst_fast(pkg.read("xl/sharedStrings.xml"), Limits()) if pkg.has("xl/sharedStrings.xml") else []
     for name in pkg.names():
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            assert _sheet_fast(pkg.read(name), sst, [], Limits(), 10**6).cells
+            assert _sheet_fast(pkg.read(name), sst, [], Limits(), 10**6, {}).cells
+
+
+def test_styles_regex_and_tree_agree(lo_files):
+    from generator.xlsx.styles import date_styles, date_styles_from
+    from generator.xlsx.xmltext import parse_tree
+
+    for who in ("openpyxl", "libreoffice"):
+        data = Package(lo_files[who].read_bytes()).read("xl/styles.xml")
+        assert date_styles_from(data) == date_styles(parse_tree(data)) and any(date_styles_from(data))
+
+
+@pytest.mark.parametrize("key,kind", [("openpyxl", "xlsx"), ("libreoffice", "xlsx"), ("xls", "legacy"), ("ods", "ods"),
+                                      ("pdf", "pdf")])
+def test_sniff_by_content_whole_file_or_head(lo_files, key, kind):
+    data = lo_files[key].read_bytes()
+    assert sniff(data) == kind
+    assert sniff(data[:8192]) == kind  # a head is enough for these

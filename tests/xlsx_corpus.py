@@ -99,6 +99,11 @@ def sample_workbook(path: Path) -> Path:
         ws.cell(i, 3, c)
         ws.cell(i, 4, d)
         ws.cell(i, 5, f"=SUM(B{i}:D{i})")
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    ws["E4"].font = Font(bold=True, color="FF0000FF")
+    ws["E2"].border = Border(left=Side(style="thin"), bottom=Side(style="thin"))
+    ws["C5"].alignment = Alignment(horizontal="right")
     ws["A9"] = "情况说明"
     ws["B9"] = "上月误报增量，已更正为累计数 <注> & “引号”"
     ws.merge_cells("B9:H9")
@@ -193,7 +198,7 @@ def minimal_parts(sheets: list[tuple[str, bytes]], *, sst: bytes | None = None, 
                   workbook_extra: str = "", main_ct: str = CT_SHEET_MAIN, extra: dict[str, bytes] | None = None,
                   extra_overrides: str = "") -> dict[str, bytes]:
     """The parts of a small workbook, written by hand (what a careful program writes)."""
-    ct = [f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">',
+    ct = ['<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">',
           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
           '<Default Extension="xml" ContentType="application/xml"/>',
           f'<Override PartName="/xl/workbook.xml" ContentType="{main_ct}"/>']

@@ -14,12 +14,13 @@ located findings, never a traceback: every access is guarded.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from generator.findings import Finding
+from generator.forms.pointers import check_pointers
+from generator.forms.raw import RawRow, columns, get, grid_rows, items, key_area_rows, sections, suggest
 from generator.yamlsrc import Source, SourceError, load as load_yaml
 
 SCHEMA = "form-definition.schema.json"
@@ -30,7 +31,7 @@ CHOICE_KINDS = ("choice", "multi")
 KIND_ZH = {"count": "件数", "amount": "金额"}
 # Where each rule kind may be written: the kind of table, or "form" for the top-level rules.
 RULE_PLACES = {"same-count": "grid", "flag-matches-threshold": "cases", "cases-within-bands": "form"}
-PLACE_ZH = {"grid": "grid 表的 rules", "cases": "cases 表的 rules", "form": "报表顶层的 rules"}
+PLACE_ZH = {"grid": "grid 表的 rules", "cases": "cases 表的 rules", "form": "报表顶层的 rules"}  # "…只能写在 X 中"
 
 
 @dataclass
@@ -72,7 +73,7 @@ def check_forms(project, schemas, content) -> FormsCheck:
                 result.findings.append(source.finding("file-name-mismatch", ("id",), params={"file": path.name, "id": form_id}))
         result.findings.extend(_Definition(source, data, clauses, COVER_SHEET).check())
     if content is not None:
-        result.findings.extend(_check_pointers(content, definitions))
+        result.findings.extend(check_pointers(content, definitions))
     result.findings = _dedupe(result.findings)
     return result
 
@@ -90,99 +91,6 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-# -- helpers over raw data ---------------------------------------------------------------
-
-
-def _items(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
-    """(path, item) for each mapping in a list."""
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, dict):
-                yield path + (i,), item
-
-
-def _get(data: Any, key: str) -> Any:
-    return data.get(key) if isinstance(data, dict) else None
-
-
-def _suggest(word: str, pool) -> str:
-    match = difflib.get_close_matches(str(word), sorted(p for p in pool if isinstance(p, str)), n=1, cutoff=0.6)
-    return f"，是否为「{match[0]}」？" if match else ""
-
-
-@dataclass
-class _Row:
-    id: str
-    label: str
-    kind: Any
-    path: tuple
-    parent: str | None  # printed parent (sub-rows)
-    part_of: Any
-    group: str | None
-
-
-def grid_rows(table: dict, path: tuple) -> list[_Row]:
-    """Every row of a raw grid table, sub-rows after their parent."""
-    out: list[_Row] = []
-    for gpath, group in _items(table.get("groups"), path + ("groups",)):
-        for rpath, row in _items(group.get("rows"), gpath + ("rows",)):
-            if isinstance(row.get("id"), str):
-                out.append(_Row(row["id"], str(row.get("label", row["id"])), row.get("kind"), rpath, None,
-                                row.get("part_of"), _get(group, "id")))
-            sub = row.get("subitems")
-            for spath, srow in _items(_get(sub, "rows"), rpath + ("subitems", "rows")):
-                if isinstance(srow.get("id"), str):
-                    out.append(_Row(srow["id"], str(srow.get("label", srow["id"])), srow.get("kind"), spath,
-                                    row.get("id") if isinstance(row.get("id"), str) else None,
-                                    srow.get("part_of"), _get(group, "id")))
-    return out
-
-
-def key_area_rows(table: dict, path: tuple) -> list[_Row]:
-    ka = table.get("key_areas")
-    out = []
-    for rpath, row in _items(_get(ka, "rows"), path + ("key_areas", "rows")):
-        if isinstance(row.get("id"), str):
-            out.append(_Row(row["id"], str(row.get("label", row["id"])), row.get("kind"), rpath, None,
-                            row.get("part_of"), None))
-    return out
-
-
-def _columns(items: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
-    for cpath, col in _items(items, path):
-        yield cpath, col
-        yield from _items(col.get("subcolumns"), cpath + ("subcolumns",))
-
-
-def _sections(items: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
-    for spath, sec in _items(items, path):
-        yield spath, sec
-        yield from _sections(sec.get("sections"), spath + ("sections",))
-
-
-def field_targets(table: dict) -> dict[str, str]:
-    """What a content pointer's `field` may name in a raw table, with what it is (for messages)."""
-    kind = table.get("kind")
-    out: dict[str, str] = {}
-    if kind == "cases":
-        for _, f in _items(table.get("fields"), ()):
-            if isinstance(f.get("id"), str):
-                out[f["id"]] = "字段"
-    elif kind == "grid":
-        if isinstance(table.get("key_areas"), dict):
-            out["key_areas"] = "重点领域案件"
-        for _, g in _items(table.get("groups"), ()):
-            if isinstance(g.get("id"), str):
-                out[g["id"]] = "分组"
-        for row in grid_rows(table, ()):
-            out.setdefault(row.id, "行")
-    elif kind == "sections":
-        for _, s in _sections(table.get("sections"), ()):
-            if isinstance(s.get("id"), str):
-                out[s["id"]] = "部分"
-    return out
-
-
 # -- one definition ----------------------------------------------------------------------
 
 
@@ -194,7 +102,7 @@ class _Definition:
         self.cover_sheet = cover_sheet
         self.out: list[Finding] = []
         self.tables: dict[str, dict] = {}
-        for tpath, table in _items(data.get("tables"), ("tables",)):
+        for tpath, table in items(data.get("tables"), ("tables",)):
             if isinstance(table.get("id"), str):
                 self.tables.setdefault(table["id"], table)
 
@@ -203,7 +111,7 @@ class _Definition:
         self.out.append(self.source.finding(code, path, params=params))
 
     def _dangling(self, path: tuple, what: str, ref: Any, pool) -> None:
-        self._add("dangling-reference", path, target_kind=what, ref=ref, suggestion=_suggest(ref, pool))
+        self._add("dangling-reference", path, target_kind=what, ref=ref, suggestion=suggest(ref, pool))
 
     def _rule(self, path: tuple, kind: str, problem: str) -> None:
         self._add("invalid-rule", path, rule=kind, problem=problem)
@@ -222,11 +130,11 @@ class _Definition:
     def check(self) -> list[Finding]:
         self._version()
         self._clauses()
-        header = list(_items(self.data.get("header"), ("header",)))
+        header = list(items(self.data.get("header"), ("header",)))
         self._unique([(p + ("id",), f.get("id")) for p, f in header])
         for p, f in header:
             self._field(p, f, header=True)
-        tables = list(_items(self.data.get("tables"), ("tables",)))
+        tables = list(items(self.data.get("tables"), ("tables",)))
         self._unique([(p + ("id",), t.get("id")) for p, t in tables])
         self._unique([(p + ("sheet",), t.get("sheet")) for p, t in tables])
         for p, t in tables:
@@ -239,8 +147,8 @@ class _Definition:
             elif kind == "cases":
                 self._cases(p, t)
             elif kind == "sections":
-                self._unique([(sp + ("id",), s.get("id")) for sp, s in _sections(t.get("sections"), p + ("sections",))])
-        for rp, rule in _items(self.data.get("rules"), ("rules",)):
+                self._unique([(sp + ("id",), s.get("id")) for sp, s in sections(t.get("sections"), p + ("sections",))])
+        for rp, rule in items(self.data.get("rules"), ("rules",)):
             self._form_rule(rp, rule)
         return self.out
 
@@ -249,20 +157,20 @@ class _Definition:
         log = self.data.get("changelog")
         if not isinstance(version, str) or not isinstance(log, list) or not log:
             return
-        last = _get(log[-1], "version")
+        last = get(log[-1], "version")
         if isinstance(last, str) and last != version:
             self._add("version-mismatch", ("version",), version=version, last=last)
 
     def _clauses(self) -> None:
         refs: list[tuple[tuple, Any]] = [(("source",), self.data.get("source")), (("instructions",), self.data.get("instructions"))]
-        for p, f in _items(self.data.get("header"), ("header",)):
+        for p, f in items(self.data.get("header"), ("header",)):
             refs += [(p + ("source",), f.get("source")), (p + ("hint_clause",), f.get("hint_clause"))]
-        for p, t in _items(self.data.get("tables"), ("tables",)):
+        for p, t in items(self.data.get("tables"), ("tables",)):
             refs += [(p + ("source",), t.get("source")), (p + ("none_note",), t.get("none_note"))]
-            refs.append((p + ("key_areas", "source"), _get(t.get("key_areas"), "source")))
-            for fp, f in _items(t.get("fields"), p + ("fields",)):
+            refs.append((p + ("key_areas", "source"), get(t.get("key_areas"), "source")))
+            for fp, f in items(t.get("fields"), p + ("fields",)):
                 refs += [(fp + ("source",), f.get("source")), (fp + ("hint_clause",), f.get("hint_clause"))]
-            for sp, s in _sections(t.get("sections"), p + ("sections",)):
+            for sp, s in sections(t.get("sections"), p + ("sections",)):
                 refs.append((sp + ("clause",), s.get("clause")))
         for path, ref in refs:
             if isinstance(ref, str) and _CLAUSE_REF.match(ref) and ref not in self.clauses:
@@ -271,7 +179,7 @@ class _Definition:
 
     def _field(self, path: tuple, f: dict, header: bool = False) -> None:
         kind = f.get("kind")
-        options = list(_items(f.get("options"), path + ("options",)))
+        options = list(items(f.get("options"), path + ("options",)))
         self._unique([(p + ("id",), o.get("id")) for p, o in options])
         if header and isinstance(kind, str) and kind not in HEADER_KINDS:
             self._add("schema-violation", path + ("kind",), field="kind",
@@ -287,28 +195,28 @@ class _Definition:
 
     # grid tables
     def _grid(self, path: tuple, t: dict) -> None:
-        self._unique([(p + ("id",), c.get("id")) for p, c in _columns(t.get("columns"), path + ("columns",))]
-                     + [(path + ("total", "id"), _get(t.get("total"), "id"))])
-        for p, c in _items(t.get("columns"), path + ("columns",)):
+        self._unique([(p + ("id",), c.get("id")) for p, c in columns(t.get("columns"), path + ("columns",))]
+                     + [(path + ("total", "id"), get(t.get("total"), "id"))])
+        for p, c in items(t.get("columns"), path + ("columns",)):
             if "subcolumns" in c:
                 self._add("schema-violation", p + ("subcolumns",), field="subcolumns",
                           problem="环节栏不能有子栏；子栏（如 涉网）只用于重点领域案件")
-        self._unique([(p + ("id",), g.get("id")) for p, g in _items(t.get("groups"), path + ("groups",))])
+        self._unique([(p + ("id",), g.get("id")) for p, g in items(t.get("groups"), path + ("groups",))])
         rows = grid_rows(t, path)
         self._unique([(r.path + ("id",), r.id) for r in rows])
         self._parts(rows)
         ka = t.get("key_areas")
         if isinstance(ka, dict):
-            self._unique([(p + ("id",), c.get("id")) for p, c in _columns(ka.get("columns"), path + ("key_areas", "columns"))])
+            self._unique([(p + ("id",), c.get("id")) for p, c in columns(ka.get("columns"), path + ("key_areas", "columns"))])
             ka_rows = key_area_rows(t, path)
             self._unique([(r.path + ("id",), r.id) for r in ka_rows])
             self._parts(ka_rows)
-        for rp, rule in _items(t.get("rules"), path + ("rules",)):
+        for rp, rule in items(t.get("rules"), path + ("rules",)):
             if self._placed(rp, rule, "grid") and rule.get("kind") == "same-count":
                 for side in ("a", "b"):
                     self._selector(rp + (side,), rule.get(side), t, rows)
 
-    def _parts(self, rows: list[_Row]) -> None:
+    def _parts(self, rows: list[RawRow]) -> None:
         """Each row's whole (part_of, else its printed parent) exists, is another row, of the same kind, with no cycle."""
         by_id = {r.id: r for r in rows}
         for r in rows:
@@ -339,14 +247,14 @@ class _Definition:
                 nxt = node.part_of if isinstance(node.part_of, str) else node.parent
                 node = by_id.get(nxt) if nxt else None
 
-    def _selector(self, path: tuple, sel: Any, t: dict, rows: list[_Row]) -> None:
+    def _selector(self, path: tuple, sel: Any, t: dict, rows: list[RawRow]) -> None:
         if not isinstance(sel, dict):
             return
         by_id = {r.id: r for r in rows}
-        picked: list[tuple[tuple, _Row]] = []
+        picked: list[tuple[tuple, RawRow]] = []
         group = sel.get("group")
         if isinstance(group, str):
-            groups = {g.get("id") for _, g in _items(t.get("groups"), ())}
+            groups = {g.get("id") for _, g in items(t.get("groups"), ())}
             if group not in groups:
                 self._dangling(path + ("group",), "分组", group, groups)
             picked = [(path + ("group",), r) for r in rows if r.group == group and r.parent is None]
@@ -364,12 +272,12 @@ class _Definition:
 
     # cases tables
     def _cases(self, path: tuple, t: dict) -> None:
-        fields = list(_items(t.get("fields"), path + ("fields",)))
+        fields = list(items(t.get("fields"), path + ("fields",)))
         self._unique([(p + ("id",), f.get("id")) for p, f in fields])
         for p, f in fields:
             self._field(p, f)
         by_id = {f.get("id"): f for _, f in fields if isinstance(f.get("id"), str)}
-        for rp, rule in _items(t.get("rules"), path + ("rules",)):
+        for rp, rule in items(t.get("rules"), path + ("rules",)):
             if not (self._placed(rp, rule, "cases") and rule.get("kind") == "flag-matches-threshold"):
                 continue
             self._field_ref(rp + ("field",), rule.get("field"), by_id, NUMBER_KINDS, rule["kind"], "金额或件数字段")
@@ -392,7 +300,7 @@ class _Definition:
         return f
 
     def _option_ref(self, path: tuple, ref: Any, f: dict) -> None:
-        options = {o.get("id") for _, o in _items(f.get("options"), ())}
+        options = {o.get("id") for _, o in items(f.get("options"), ())}
         if isinstance(ref, str) and ref not in options:
             self._dangling(path, f"「{f.get('label', f.get('id'))}」的选项", ref, options)
 
@@ -402,7 +310,7 @@ class _Definition:
         if kind not in RULE_PLACES:
             return False  # an unknown kind is the schema's finding
         if RULE_PLACES[kind] != place:
-            self._rule(path + ("kind",), kind, f"这种规则只能写在{PLACE_ZH[RULE_PLACES[kind]]}中")
+            self._rule(path + ("kind",), kind, f"这种规则只能写在 {PLACE_ZH[RULE_PLACES[kind]]} 中")
             return False
         return True
 
@@ -421,7 +329,7 @@ class _Definition:
                 cases = None
         category = None
         if cases is not None:
-            fields = {f.get("id"): f for _, f in _items(cases.get("fields"), ()) if isinstance(f.get("id"), str)}
+            fields = {f.get("id"): f for _, f in items(cases.get("fields"), ()) if isinstance(f.get("id"), str)}
             category = self._field_ref(path + ("category",), rule.get("category"), fields, ("choice",), kind, "单选字段")
             self._field_ref(path + ("value",), rule.get("value"), fields, NUMBER_KINDS, kind, "金额字段")
         mapping = rule.get("tables")
@@ -448,53 +356,3 @@ class _Definition:
                     self._dangling(bpath, f"「{table_id}」表中的行", band, rows)
                 elif rows[band].kind != "count":
                     self._rule(bpath, kind, f"「{rows[band].label}」是金额，货值分档应为件数")
-
-
-# -- content entries that point into a form ------------------------------------------------
-
-
-def _pointers(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, dict]]:
-    """Every `form: {id, …}` mapping in a content file, with its path."""
-    if isinstance(data, dict):
-        for k, v in data.items():
-            if k == "form" and isinstance(v, dict):
-                yield path + (k,), v
-            else:
-                yield from _pointers(v, path + (k,))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _pointers(v, path + (i,))
-
-
-def _check_pointers(content, definitions: dict[str, dict]) -> list[Finding]:
-    """`form: {id, table, field}` in content/ lands on a table (and field) of that form.
-
-    An unknown form id is content's own check (dangling-reference); here only the table
-    and field are resolved, once the form is known."""
-    out: list[Finding] = []
-    for sources in content.sources.values():
-        for source in sources:
-            for path, ptr in _pointers(source.data):
-                data = definitions.get(ptr.get("id")) if isinstance(ptr.get("id"), str) else None
-                if data is None:
-                    continue
-                tables = {t.get("id"): t for _, t in _items(data.get("tables"), ()) if isinstance(t.get("id"), str)}
-                table_id = ptr.get("table")
-                if table_id is None:
-                    if "field" in ptr:
-                        out.append(source.finding("missing-field", path, key=True, params={"field": "table"}))
-                    continue
-                if not isinstance(table_id, str):
-                    continue
-                table = tables.get(table_id)
-                if table is None:
-                    out.append(source.finding("dangling-reference", path + ("table",), params={
-                        "target_kind": f"报表「{ptr['id']}」中的表格", "ref": table_id, "suggestion": _suggest(table_id, tables)}))
-                    continue
-                fld = ptr.get("field")
-                if isinstance(fld, str):
-                    targets = field_targets(table)
-                    if fld not in targets:
-                        out.append(source.finding("dangling-reference", path + ("field",), params={
-                            "target_kind": f"表格「{table_id}」中的栏目", "ref": fld, "suggestion": _suggest(fld, targets)}))
-    return out

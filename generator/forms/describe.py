@@ -25,7 +25,7 @@ FIELD_KIND_ZH = {
     "choice": "单选（勾选一项）",
     "multi": "多选",
 }
-SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": ""}
 CUMULATIVE_NOTE = "填截至填表日期的累计数。"
 
 
@@ -36,7 +36,7 @@ def number_text(kind: str) -> str:
 
 def cell_rule(kind: str, unit: str | None) -> str:
     """The filling rule of a count/amount cell, in one sentence."""
-    what = f"不小于 0 的整数" if kind == "count" else "不小于 0 的数（可有小数）"
+    what = "不小于 0 的整数" if kind == "count" else "不小于 0 的数（可有小数）"
     unit_text = f"，单位{unit}" if unit else ""
     return f"填{what}{unit_text}。不涉及填“/”，没有填“0”，不要留空。"
 
@@ -87,7 +87,7 @@ def field_rule(f: Field) -> str:
     if f.kind in ("count", "amount"):
         return cell_rule(f.kind, f.unit)
     if f.kind == "date":
-        return "按 2022-06-30 的格式填写日期。" + ("" if f.required else "可以不填。")
+        return "日期，写作“年-月-日”。" + ("" if f.required else "可以不填。")
     if f.kind in ("text", "longtext"):
         need = "必填" if f.required else "可以不填"
         return f"{need}，最多 {f.text_limit} 字。"
@@ -112,7 +112,7 @@ class RuleText:
 
     scope: str  # the table's heading, or "" for the whole form
     text: str
-    severity: str  # error / warning
+    severity: str  # error / warning / info (a filling convention, not checked by itself)
 
     @property
     def severity_zh(self) -> str:
@@ -196,7 +196,7 @@ def table_rules(form: Form, table: Table) -> list[RuleText]:
             out.append(RuleText(scope, "填截至填表日期的累计数：每一格都不能小于本单位上次报送的同一格。确需更正以前所报数字的，"
                                        "请在“情况说明”中写明原因（写明后降为警告）。", "error"))
     elif table.kind == "cases":
-        out.append(RuleText(scope, f"一案一行，最多 {table.capacity} 行；没有大案要案的，本表留空。", "error"))
+        out.append(RuleText(scope, f"一案一行，最多 {table.capacity} 行；没有大案要案的，本表留空。", "info"))
         for f in table.fields:
             if f.kind == "choice":
                 out.append(RuleText(scope, f"{quote(f.label)}必须勾选一项，且只能勾选一项。", "error"))

@@ -1,8 +1,8 @@
 """Where every label, input and total of a form's workbook sits.
 
 `layout(form)` places each part of a form definition on a sheet: the cover sheet
-(填报说明: title, header fields with their input to the right, the form stamp, 填表须知),
-then one sheet per table.  The workbook writer renders these places; the validator uses
+(填报说明: title, header fields with their input to the right, the form stamp, a note on
+filling and protection, 填表须知 last), then one sheet per table.  The workbook writer renders these places; the validator uses
 them as the expected template (and finds moved rows by label); the annotator and the
 roll-up address cells through the same keys.  Positions never depend on content text, so
 the validator can lay out a form without loading content/.
@@ -29,11 +29,15 @@ CASES_HEADER_ROWS = (2, 3)
 CASES_TICK_WIDTH = 4.5
 CASES_WIDTHS = {"longtext": 40, "text": 16, "date": 12, "amount": 10, "count": 9}
 TICK = "√"
-# The cover's note on how the workbook is protected (the project's words, not the seed's).
-COVER_NOTE = (
-    "说明：请只在浅黄色单元格中填写；合计由公式自动计算。各工作表已设保护以防误改（未设密码），"
-    "请勿增删行列、改动标签文字或工作表名称，否则报表无法自动校验。"
-)
+
+
+def cover_note(form: Form) -> str:
+    """The cover's note on filling and protection (the project's words, not the seed's)."""
+    totals = any(t.total is not None for t in form.tables)
+    return (
+        "说明：请只在浅黄色单元格中填写" + ("；合计由公式自动计算" if totals else "") + "。"
+        "各工作表已设保护以防误改（未设密码），请勿增删行列、改动标签文字或工作表名称，否则报表无法自动校验。"
+    )
 
 
 def column_letter(col: int) -> str:
@@ -154,7 +158,7 @@ def _cover(form: Form) -> SheetLayout:
     s.add(Place(r + 1, 1, "stamp-label", STAMP_VERSION))
     s.add(Place(r + 1, 2, "stamp-value", form.version, cols=3))
     r += 3
-    s.add(Place(r, 1, "note", COVER_NOTE, cols=COVER_WIDTH))
+    s.add(Place(r, 1, "note", cover_note(form), cols=COVER_WIDTH))
     s.heights[r] = 36
     r += 2
     if form.instructions:
@@ -173,7 +177,8 @@ def _grid(t: Table) -> SheetLayout:
     data_cols = [c for c in t.columns] + ([t.total] if t.total else [])
     first = LABEL_COLUMNS + 1
     width = max(len(data_cols), len(t.key_areas.columns) if t.key_areas else 0)
-    s.add(Place(1, 1, "title", t.heading, cols=LABEL_COLUMNS + width))
+    # the title centres over the main grid (the 重点领域案件 grid below may be wider)
+    s.add(Place(1, 1, "title", t.heading, cols=LABEL_COLUMNS + len(data_cols)))
     s.heights[1] = 26
     # header row: corner, stage columns, 合计
     s.add(Place(2, 1, "corner", t.corner_rows, cols=2))

@@ -24,20 +24,11 @@ from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from generator.forms import describe as d
-from generator.forms.layout import (
-    STAMP_FORM,
-    STAMP_VERSION,
-    TICK,
-    FormLayout,
-    Place,
-    SheetLayout,
-    cell_ref,
-    layout,
-)
-from generator.forms.model import Field, Form, Table
+from generator.forms.inputs import Input, meanings
+from generator.forms.layout import STAMP_FORM, STAMP_VERSION, FormLayout, Place, SheetLayout, cell_ref, layout
+from generator.forms.model import Form
+from generator.forms.texts import Texts
 
 FONT_NAME = "宋体"  # SimSun: on every Chinese Windows; LibreOffice substitutes a CJK font
 SIZES = {"title": 16, "subtitle": 12, "heading": 12, "body": 11, "small": 9}
@@ -49,18 +40,12 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 # A fixed creation time: the workbook of a definition does not change from build to build.
 CREATED = datetime(2022, 5, 6, 0, 0, 0)
 
-# Excel's limits on a validation's texts.
-PROMPT_TITLE_MAX, PROMPT_MAX, ERROR_TITLE_MAX, ERROR_MAX = 32, 255, 32, 225
 LINE_HEIGHT = 15.0  # points per wrapped line at 11 pt
 
 # Roles drawn as table cells (with a border).
 _BOXED = {"label", "input", "total", "corner", "column", "group", "subitems", "row", "unit", "stamp-label", "stamp-value"}
 _HEADER_ROLES = {"corner", "column", "group", "subitems", "unit"}
 
-# The validation formulas accept "/" (不涉及) or a number; X is the validated cell.
-COUNT_FORMULA = 'IF(ISNUMBER({x}),AND({x}>=0,{x}=INT({x})),{x}="/")'
-AMOUNT_FORMULA = 'IF(ISNUMBER({x}),{x}>=0,{x}="/")'
-DATE_MIN, DATE_MAX = "DATE(2000,1,1)", "DATE(2099,12,31)"
 
 
 def total_formula(parts: list[str]) -> str:
@@ -83,72 +68,9 @@ def _range_text(refs: list[str]) -> str:
     return ",".join(refs)
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def text_width(text: str) -> float:
     """Display width in Excel column units: a CJK character is about two."""
     return sum(2.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.1 for ch in text)
-
-
-# -- texts of places -----------------------------------------------------------------------
-
-
-class _Texts:
-    """Text of a place: its own, or the clause's it names (verbatim)."""
-
-    def __init__(self, content):
-        self.content = content
-
-    def clause(self, ref: str | None):
-        if not ref or self.content is None:
-            return None
-        return self.content.clauses.get(ref)
-
-    def heading(self, ref: str | None) -> str:
-        c = self.clause(ref)
-        if c is None:
-            return ref or ""
-        return (c.data.get("num", "") + c.data.get("title", "")).strip() or c.own_text
-
-    def guidance(self, ref: str | None) -> str:
-        """A template section's guidance: the text of its own paragraphs (not of sub-sections)."""
-        c = self.clause(ref)
-        if c is None:
-            return ""
-        paras = [ch.own_text for ch in c.children if "title" not in ch.data]
-        return "\n".join(p for p in paras if p) or c.data.get("text", "")
-
-    def subtitle(self, ref: str | None) -> str:
-        c = self.clause(ref)
-        return c.data.get("subtitle", "") if c is not None else ""
-
-    def own(self, ref: str | None) -> str:
-        c = self.clause(ref)
-        return c.own_text if c is not None else (ref or "")
-
-    def of(self, place: Place) -> str | None:
-        if place.text is not None or place.clause is None:
-            return place.text
-        if place.role == "heading":
-            return self.heading(place.clause)
-        if place.role == "guidance":
-            return self.guidance(place.clause)
-        if place.role == "subtitle":
-            return self.subtitle(place.clause)
-        return self.own(place.clause)
-
-    def instruction_lines(self, ref: str) -> list[tuple[str, str]]:
-        """填表须知: (role, text) lines — its heading, then each item verbatim."""
-        c = self.clause(ref)
-        if c is None:
-            return [("heading", ref)]
-        lines = [("heading", (c.data.get("num", "") + c.data.get("title", "")).strip())]
-        if c.data.get("text"):
-            lines.append(("item", c.data["text"]))
-        lines += [("item", ch.own_text) for ch in c.children]
-        return lines
 
 
 # -- styles ----------------------------------------------------------------------------------
@@ -191,108 +113,12 @@ def _style(role: str, kind: str | None = None) -> dict:
     return {"font": _font(), "alignment": wrap_left}
 
 
-# -- inputs: what each input is --------------------------------------------------------------
-
-
-class _Input:
-    """What an input place takes: its kind, unit and the words for its prompt."""
-
-    def __init__(self, kind: str, title: str, prompt: str, error: str, unit: str | None = None,
-                 field: Field | None = None, limit: int | None = None):
-        self.kind = kind  # count amount tick date text longtext section
-        self.title = title
-        self.prompt = prompt
-        self.error = error
-        self.unit = unit
-        self.field = field
-        self.limit = limit
-
-    def validation(self, top_left: str) -> DataValidation:
-        common = dict(
-            allow_blank=True, showErrorMessage=True, showInputMessage=True, errorStyle="stop",
-            promptTitle=_clip(self.title, PROMPT_TITLE_MAX), prompt=_clip(self.prompt, PROMPT_MAX),
-            errorTitle=_clip("填写有误", ERROR_TITLE_MAX), error=_clip(self.error, ERROR_MAX),
-        )
-        if self.kind == "count":
-            return DataValidation(type="custom", formula1=COUNT_FORMULA.format(x=top_left), **common)
-        if self.kind == "amount":
-            return DataValidation(type="custom", formula1=AMOUNT_FORMULA.format(x=top_left), **common)
-        if self.kind == "tick":
-            return DataValidation(type="list", formula1=f'"{TICK}"', **common)
-        if self.kind == "date":
-            return DataValidation(type="date", operator="between", formula1=DATE_MIN, formula2=DATE_MAX, **common)
-        return DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(self.limit or 32767), **common)
-
-
-def _field_input(f: Field, cumulative: bool = False) -> _Input:
-    rule = d.field_rule(f)
-    hint = f.hint or ""
-    if f.kind in ("count", "amount"):
-        return _Input(f.kind, f"{f.label}（{f.unit}）" if f.unit else f.label, hint + rule, d.cell_error(f.kind), f.unit, f)
-    if f.kind == "date":
-        return _Input("date", f.label, (hint or "") + rule, "请填写有效日期，格式如 2022-06-30。", field=f)
-    return _Input(f.kind, f.label, (hint + " " if hint else "") + rule, f"最多 {f.text_limit} 字。", field=f, limit=f.text_limit)
-
-
-def _inputs(form: Form, sheet: SheetLayout) -> dict[tuple, _Input]:
-    """The meaning of every input place on a sheet, by key."""
-    out: dict[tuple, _Input] = {}
-    t = sheet.table
-    for key in sheet.inputs:
-        if key[0] == "header":
-            out[key] = _field_input(form.header_field(key[1]))
-        elif t is not None and t.kind == "grid":
-            out[key] = _grid_input(t, key)
-        elif t is not None and t.kind == "cases":
-            out[key] = _case_input(t, key)
-        elif t is not None and t.kind == "sections":
-            note = ""
-            if t.none_answers:
-                note = "没有内容或与上次报告一致的，填" + "或".join(f"“{a}”" for a in t.none_answers) + "。"
-            out[key] = _Input("section", "填写本部分", f"在此格内填写本部分内容（可换行：Alt+Enter）。{note}",
-                              "最多 30000 字。", limit=30000)
-    return out
-
-
-def _grid_input(t: Table, key: tuple) -> _Input:
-    _, part, row_id, col_id = key
-    if part == "rows":
-        row = t.row(row_id)
-        column = t.column(col_id)
-        relation = d.row_relation(t, row)
-        extra = ""
-    else:
-        ka = t.key_areas
-        row = ka.row(row_id)
-        column = ka.column(col_id)
-        relation = d.column_relation(ka, column)
-        whole = d.ka_row_whole(ka, row)
-        extra = f"是{d.quote(whole.label)}的一部分。" if whole else ""
-    prompt = (d.CUMULATIVE_NOTE if t.cumulative else "") + d.cell_rule(row.kind, row.unit)
-    if relation:
-        prompt += relation + "。"
-    prompt += extra
-    return _Input(row.kind, row.label, prompt, d.cell_error(row.kind), row.unit)
-
-
-def _case_input(t: Table, key: tuple) -> _Input:
-    _, _, field_id, option_id = key
-    f = t.field(field_id)
-    if option_id is None:
-        return _field_input(f)
-    option = f.option(option_id)
-    how = "只能勾选一项" if f.kind == "choice" else (f"可多选，至少勾选 {f.min} 项" if f.min else "可多选")
-    return _Input("tick", f"{f.label}：{option.label}",
-                  f"勾选请在下拉列表中选“{TICK}”，不勾选留空。{d.quote(f.label)}{how}。",
-                  f"只能填“{TICK}”或留空。", field=f)
-
-
 # -- rendering -------------------------------------------------------------------------------
 
 
 def build_workbook(form: Form, content) -> Workbook:
     """The blank workbook of a form (not saved)."""
-    texts = _Texts(content)
+    texts = Texts(content)
     form_layout: FormLayout = layout(form)
     wb = Workbook()
     wb.remove(wb.active)
@@ -334,9 +160,9 @@ def write_workbooks(project, out_dir: Path, content=None) -> list[Path]:
     return [write_workbook(form, content, Path(out_dir) / f"{form_id}.xlsx") for form_id, form in sorted(forms.items())]
 
 
-def _render_sheet(wb: Workbook, form: Form, sheet: SheetLayout, texts: _Texts) -> None:
+def _render_sheet(wb: Workbook, form: Form, sheet: SheetLayout, texts: Texts) -> None:
     ws = wb.create_sheet(sheet.name)
-    meaning = _inputs(form, sheet)
+    meaning = meanings(form, sheet)
     inputs = sheet.inputs
     for place in sheet.places:
         if place.role == "instruction":
@@ -381,7 +207,7 @@ def _put(ws, place: Place, text: str | None, style: dict, boxed: bool, locked: b
             target.protection = protection
 
 
-def _render_instructions(ws, sheet: SheetLayout, place: Place, texts: _Texts) -> None:
+def _render_instructions(ws, sheet: SheetLayout, place: Place, texts: Texts) -> None:
     """填表须知 verbatim, one merged row per item, from the place's row down (it sits last)."""
     width = sum(sheet.widths.get(c, 9.0) for c in range(place.col, place.col + place.cols))
     for i, (role, text) in enumerate(texts.instruction_lines(place.clause)):
@@ -426,7 +252,7 @@ def rect_ref(rect: tuple[int, int, int, int]) -> str:
     return a if a == b else f"{a}:{b}"
 
 
-def _validations(ws, sheet: SheetLayout, meaning: dict[tuple, _Input]) -> None:
+def _validations(ws, sheet: SheetLayout, meaning: dict[tuple, Input]) -> None:
     """One validation per run of inputs that share their meaning (a grid row, a 表1 column)."""
     groups: dict[tuple, list[Place]] = {}
     for place in sheet.places:
@@ -443,7 +269,7 @@ def _validations(ws, sheet: SheetLayout, meaning: dict[tuple, _Input]) -> None:
             ws.add_data_validation(dv)
 
 
-def _dimensions(ws, sheet: SheetLayout, texts: _Texts) -> None:
+def _dimensions(ws, sheet: SheetLayout, texts: Texts) -> None:
     for col, width in sheet.widths.items():
         ws.column_dimensions[cell_ref(1, col)[:-1]].width = width
     heights: dict[int, float] = dict(sheet.heights)

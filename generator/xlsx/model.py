@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from generator.xlsx.refs import col_letters
+from generator.xlsx.refs import col_letters, parse_ref
 
 # Cell kinds, as the `t` attribute of `<c>` has them ("n" when absent).
 KINDS = ("n", "s", "b", "e", "str", "inlineStr", "d")
@@ -24,6 +22,9 @@ class Cell:
       store (openpyxl); such a cell is not a blank.
     - `is_date`: the cell's style has a date or time number format.
     - `style`: index into the workbook's cellXfs (0 when absent).
+
+    Treat cells as read-only: the reader hands out one Cell for all the cells of a
+    sheet that hold the same value with the same style.
     """
 
     __slots__ = ("kind", "text", "formula", "has_cached_value", "is_date", "style")
@@ -67,7 +68,6 @@ class Cell:
         return f"Cell({self.kind}, {self.text!r}{extra})"
 
 
-@dataclass(slots=True)
 class Sheet:
     """One sheet, in workbook order.
 
@@ -75,19 +75,30 @@ class Sheet:
     formula; formatted blanks are left out.  `dimension` is the `<dimension ref>` the
     file declares (never trusted: see `extent`).  `merged` holds merged ranges as
     (first_row, first_col, last_row, last_col).  `kind` is "worksheet", "chartsheet",
-    "dialogsheet" or "macrosheet"; only worksheets have cells.  `loaded` is False for a
-    sheet left out by `read_workbook(..., sheets=...)`.
+    "dialogsheet" or "macrosheet"; only worksheets have cells.  `state` is "visible",
+    "hidden" or "veryHidden".  `protected` is the sheet protection flag.  `loaded` is
+    False for a sheet left out by `read_workbook(..., sheets=...)`.  `part` is the
+    sheet's part name in the package ("xl/worksheets/sheet1.xml").
     """
 
-    name: str
-    state: str = "visible"  # "visible", "hidden" or "veryHidden"
-    kind: str = "worksheet"
-    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
-    dimension: str | None = None
-    protected: bool = False
-    loaded: bool = True
-    part: str = ""
+    __slots__ = ("name", "state", "kind", "cells", "merged", "dimension", "protected", "loaded", "part")
+
+    def __init__(self, name: str, state: str = "visible", kind: str = "worksheet",
+                 cells: dict[tuple[int, int], Cell] | None = None,
+                 merged: list[tuple[int, int, int, int]] | None = None, dimension: str | None = None,
+                 protected: bool = False, loaded: bool = True, part: str = ""):
+        self.name = name
+        self.state = state
+        self.kind = kind
+        self.cells = {} if cells is None else cells
+        self.merged = [] if merged is None else merged
+        self.dimension = dimension
+        self.protected = protected
+        self.loaded = loaded
+        self.part = part
+
+    def __repr__(self) -> str:
+        return f"Sheet({self.name!r}, {self.state}, {len(self.cells)} cells)"
 
     @property
     def visible(self) -> bool:
@@ -112,37 +123,56 @@ class Sheet:
 
     def cell(self, ref: str) -> Cell | None:
         """The cell at an A1 reference ("E7"), or None when it holds nothing."""
-        from generator.xlsx.refs import parse_ref
-
         return self.cells.get(parse_ref(ref))
 
 
-@dataclass(frozen=True, slots=True)
 class DefinedName:
-    name: str
-    value: str
-    local_sheet: int | None = None  # index of the sheet the name is scoped to
-    hidden: bool = False
+    """A workbook's defined name; `local_sheet` is the index of the sheet it is scoped to."""
+
+    __slots__ = ("name", "value", "local_sheet", "hidden")
+
+    def __init__(self, name: str, value: str, local_sheet: int | None = None, hidden: bool = False):
+        self.name = name
+        self.value = value
+        self.local_sheet = local_sheet
+        self.hidden = hidden
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DefinedName):
+            return NotImplemented
+        return (self.name, self.value, self.local_sheet, self.hidden) == (
+            other.name, other.value, other.local_sheet, other.hidden)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.value, self.local_sheet, self.hidden))
+
+    def __repr__(self) -> str:
+        return f"DefinedName({self.name!r}, {self.value!r}, local_sheet={self.local_sheet}, hidden={self.hidden})"
 
 
-@dataclass(slots=True)
 class Workbook:
     """A filed workbook as read.
 
+    `sheets` in workbook order; `date1904` the 1904 date system flag; `defined_names`;
+    `custom_properties` are the `docProps/custom.xml` properties by name, as text;
     `application` is `docProps/app.xml`'s Application text ("Microsoft Excel",
-    "WPS Office …", "LibreOffice/7.4…"); `producer` the family it names: "excel",
-    "wps", "libreoffice", "other" or "" when absent.  `custom_properties` are the
-    `docProps/custom.xml` properties by name, as text.  `format` is the sniffed kind
-    ("xlsx").
+    "WPS Office …", "LibreOffice/7.4…") and `producer` the family it names: "excel",
+    "wps", "libreoffice", "other" or "" when absent; `format` is the sniffed kind.
     """
 
-    sheets: list[Sheet] = field(default_factory=list)
-    date1904: bool = False
-    defined_names: list[DefinedName] = field(default_factory=list)
-    custom_properties: dict[str, str] = field(default_factory=dict)
-    application: str = ""
-    app_version: str = ""
-    format: str = "xlsx"
+    __slots__ = ("sheets", "date1904", "defined_names", "custom_properties", "application", "app_version", "format")
+
+    def __init__(self):
+        self.sheets: list[Sheet] = []
+        self.date1904 = False
+        self.defined_names: list[DefinedName] = []
+        self.custom_properties: dict[str, str] = {}
+        self.application = ""
+        self.app_version = ""
+        self.format = "xlsx"
+
+    def __repr__(self) -> str:
+        return f"Workbook({self.sheet_names!r}, producer={self.producer!r})"
 
     @property
     def producer(self) -> str:

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import os
-from typing import Iterable, Union
+import re
+import stat
 
 from generator.xlsx.limits import Limits, ReadError, unreadable
 from generator.xlsx.model import DefinedName, Sheet, Workbook
 from generator.xlsx.package import TRUNCATED, Package
 from generator.xlsx.sheetxml import shared_strings, worksheet
 from generator.xlsx.sniff import KIND_ZH, ZIP_MAGICS, _local_headers, classify_parts, sniff, sniff_package
-from generator.xlsx.styles import date_styles
+from generator.xlsx.styles import date_styles_from
+from generator.xlsx.xmltext import attrs_of, check_declarations, parse_tree, plain_utf8, unescape
 
-Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
+Source = "str | os.PathLike | bytes | bytearray | memoryview"
 
 _SHEET_KINDS = {"worksheet": "worksheet", "chartsheet": "chartsheet", "dialogsheet": "dialogsheet",
                 "xlmacrosheet": "macrosheet", "xlintlmacrosheet": "macrosheet"}
 
 
-def read_workbook(source: Source, *, limits: Limits = Limits(), sheets: Iterable[str] | None = None) -> Workbook:
+def read_workbook(source: Source, *, limits: Limits = Limits(), sheets: "list[str] | set[str] | tuple[str, ...] | None" = None) -> Workbook:
     """Read a filed .xlsx workbook (a path, or its bytes).
 
     Decides by content what the file is (see `sniff`), then reads the parts it needs
@@ -45,16 +47,17 @@ def load_bytes(source: Source, limits: Limits) -> bytes:
         data = bytes(source)
     else:
         try:
-            path = os.fspath(source)
-            st = os.stat(path)
-            if not os.path.isfile(path):
-                raise unreadable("不是一个文件")
-            if st.st_size > limits.max_file_size:
-                raise _too_big(st.st_size, limits)
-            with open(path, "rb") as f:
+            with open(source, "rb") as f:
+                st = os.fstat(f.fileno())
+                if not stat.S_ISREG(st.st_mode):
+                    raise unreadable("不是一个文件")
+                if st.st_size > limits.max_file_size:
+                    raise _too_big(st.st_size, limits)
                 data = f.read(limits.max_file_size + 1)
         except FileNotFoundError:
             raise unreadable("找不到该文件") from None
+        except IsADirectoryError:
+            raise unreadable("不是一个文件") from None
         except PermissionError:
             raise unreadable("没有读取该文件的权限") from None
         except OSError as exc:
@@ -106,8 +109,9 @@ def open_package(data: bytes, limits: Limits) -> Package:
             names = [n for n, _ in headers]
             if names:
                 kind = classify_parts(names, {}, mimetype)
-                if kind in ("ods", "zip-other", "xlsm") and (mimetype is not None or kind != "zip-other"
-                                                             or any(n.lower().startswith(("word/", "ppt/")) for n in names)):
+                # Only a sure answer: an ODF mimetype, a macro part, a Word/PowerPoint part.
+                other_office = any(n.lower().startswith(("word/", "ppt/")) for n in names)
+                if kind in ("ods", "xlsm") or (kind == "zip-other" and (mimetype is not None or other_office)):
                     raise_for_kind(kind)
         raise
     raise_for_kind(sniff_package(pkg))
@@ -160,12 +164,13 @@ def _read(source: Source, limits: Limits, wanted: set[str] | None) -> Workbook:
     dates: list[bool] = []
     for kind, target in rels.values():
         if kind == "styles" and pkg.has(target):
-            dates = date_styles(pkg.tree(target, "样式部件"))
+            dates = date_styles_from(pkg.read(target))
         elif kind == "sharedstrings" and pkg.has(target):
             sst = shared_strings(pkg.read(target), limits)
 
     seen: set[str] = set()
     budget = limits.max_cells
+    vcache: dict = {}
     for e in sheet_els:
         name = e.get("name") or ""
         if name.lower() in seen:
@@ -184,7 +189,7 @@ def _read(source: Source, limits: Limits, wanted: set[str] | None) -> Workbook:
         if wanted is not None and name not in wanted:
             sheet.loaded = False
             continue
-        res = worksheet(pkg.read(target), sst, dates, limits, budget)
+        res = worksheet(pkg.read(target), sst, dates, limits, budget, vcache=vcache)
         budget -= res.count
         sheet.cells = res.cells
         sheet.merged = res.merged
@@ -195,15 +200,42 @@ def _read(source: Source, limits: Limits, wanted: set[str] | None) -> Workbook:
         if ext or not pkg.has(target):
             continue
         if kind == "extendedproperties":
-            app = pkg.tree(target, "docProps/app.xml")
-            el = app.find("Application")
-            book.application = el.text.strip() if el is not None else ""
-            el = app.find("AppVersion")
-            book.app_version = el.text.strip() if el is not None else ""
+            app = _doc_props(pkg.read(target), "docProps/app.xml")
+            book.application = app.get("Application", "").strip()
+            book.app_version = app.get("AppVersion", "").strip()
         elif kind == "customproperties":
-            custom = pkg.tree(target, "docProps/custom.xml")
-            for prop in custom.findall("property"):
-                pname = prop.get("name")
-                if pname:
-                    book.custom_properties[pname] = prop.children[0].text if prop.children else prop.text
+            book.custom_properties = _custom_props(pkg.read(target))
     return book
+
+
+_SIMPLE_PROP = re.compile(rb"<(Application|AppVersion)>([^<]*)</\1>")
+_CUSTOM_PROP = re.compile(rb'<property\b([^>]*)>\s*<vt:\w+>([^<]*)</vt:\w+>\s*</property>')
+
+
+def _doc_props(data: bytes, what: str) -> dict[str, str]:
+    """Application and AppVersion of docProps/app.xml."""
+    check_declarations(data)
+    if plain_utf8(data):
+        return {m.group(1).decode(): unescape(m.group(2)) for m in _SIMPLE_PROP.finditer(data)}
+    root = parse_tree(data, what)
+    return {e.tag: e.text for e in root.children if e.tag in ("Application", "AppVersion")}
+
+
+def _custom_props(data: bytes) -> dict[str, str]:
+    """docProps/custom.xml's properties by name, their values as text."""
+    check_declarations(data)
+    if plain_utf8(data):
+        found = _CUSTOM_PROP.findall(data)
+        if len(found) == data.count(b"<property"):
+            out = {}
+            for attrs, value in found:
+                name = attrs_of(attrs).get("name")
+                if name:
+                    out[name] = unescape(value)
+            return out
+    out = {}
+    for prop in parse_tree(data, "docProps/custom.xml").findall("property"):
+        name = prop.get("name")
+        if name:
+            out[name] = prop.children[0].text if prop.children else prop.text
+    return out

@@ -13,61 +13,71 @@ result.  Both paths count every `<c>` element against `Limits.max_cells`.
 from __future__ import annotations
 
 import re
-from pyexpat import ExpatError
 
+from generator.xlsx.careful import SheetResult, bad_ref, sheet_expat, sst_expat, too_long, too_many
 from generator.xlsx.limits import Limits, ReadError, unreadable
 from generator.xlsx.model import Cell
-from generator.xlsx.refs import MAX_COL, MAX_ROW, col_number, parse_range, parse_ref
-from generator.xlsx.xmltext import check_declarations, local, make_parser, ooxml_unescape, unescape
+from generator.xlsx.refs import MAX_COL, MAX_ROW, col_number, parse_range
+from generator.xlsx.xmltext import attrs_of, check_declarations, ooxml_unescape, plain_utf8, unescape
 
 _PREFIXED = re.compile(rb"<[A-Za-z_][A-Za-z0-9_.\-]*:")
 _DECL = re.compile(rb'^\s*<\?xml[^>]*?encoding\s*=\s*["\']([A-Za-z0-9_.\-]+)["\'][^>]*\?>')
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
-_SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
-_T = re.compile(rb"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
-_RPH = re.compile(rb"<rPh\b.*?</rPh>|<rPh\b[^>]*/>", re.S)
+# A shared string: the common <si><t>text</t></si> (a phoneticPr may follow, as Excel
+# writes for CJK text) in group 1, anything else (rich runs, phonetic runs) in group 2.
+_SI = re.compile(rb'<si>(?:<t(?: xml:space="preserve")?>([^<]*+)</t>(?:<phoneticPr\b[^>]*+/>)?</si>'
+                 rb'|([^<]*+(?:<(?!/si>)[^<]*+)*+)</si>)|<si/>')
+_T = re.compile(rb"<t\b[^>]*?(?:/>|>([^<]*)</t>)")
+_RPH = re.compile(rb"<rPh\b[^>]*?(?:/>|>[^<]*+(?:<(?!/rPh>)[^<]*+)*+</rPh>)")
 
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+# <c r="B4" s="3" t="s"> then either "/>", a lone <v>…</v> (group 3), a formula and its
+# value (groups 4, 5), or other content (group 6, up to the first </c>).  Attribute values in <c> never hold "/" or ">".
+_CELL = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]{1,7}+)"([^>/]*+)'
+                   rb'(?:/>|>(?:<v>([^<]*+)</v></c>|<f>([^<]++)</f><v>([^<]*+)</v></c>|([^<]*+(?:<(?!/c>)[^<]*+)*+)</c>))')
+_REF_SPLIT = re.compile(rb"([A-Z]+)([0-9]+)")
+# "B5" → (5, 2), shared by every read in the process (forms repeat their layout); cleared
+# when it grows past _REFS_MAX entries.
+_REFS: dict[bytes, tuple[int, int]] = {}
+_REFS_MAX = 65_536
+# Per workbook, cells of equal values shared; bounded, so unique values cost no more.
+_VCACHE_MAX = 16_384
+# sheetData is scanned in slices of about this many bytes, cut after a </row>, so the
+# list of matches in hand stays small whatever the sheet's size.
+_SLICE = 1 << 18
+
+
+def _chunks(sd: bytes):
+    """_CELL.findall over sheetData, slice by slice."""
+    pos = 0
+    size = len(sd)
+    while pos < size:
+        cut = sd.find(b"</row>", pos + _SLICE) if pos + _SLICE < size else -1
+        end = size if cut < 0 else cut + 6
+        yield _CELL.findall(sd, pos, end)
+        pos = end
+# The root start tag binding a prefix to the spreadsheet namespace (transitional or Strict).
+_MAIN_PREFIX = re.compile(rb'xmlns:[\w.\-]+\s*=\s*["\'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main'
+                          rb'|http://purl\.oclc\.org/ooxml/spreadsheetml/main)["\']')
 _F = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _V = re.compile(rb"<v>(.*?)</v>|<v\s*/>", re.S)
 _IS = re.compile(rb"<is>(.*?)</is>", re.S)
-_ATTR = re.compile(rb"""([A-Za-z_][\w:.\-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _SHEETDATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?worksheet\b")
 _DIMENSION = re.compile(rb"<dimension\b([^>]*)>")
 _MERGE = re.compile(rb"<mergeCell\b([^>]*)>")
 _PROTECTION = re.compile(rb"<sheetProtection\b([^>]*)>")
 
-# Any element whose local name is "c": an upper bound of the cells an unusual part holds.
-_ANY_C = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
-
 _TYPES = frozenset(("n", "s", "b", "e", "str", "inlineStr", "d"))
+
+
+def _utf8_declared(data: bytes) -> bool:
+    m = _DECL.match(data, 3 if data[:3] == b"\xef\xbb\xbf" else 0)
+    return not m or m.group(1).lower() in (b"utf-8", b"utf8")
 
 
 class _Fallback(Exception):
     """The fast path declines this part."""
-
-
-def _attrs(raw: bytes) -> dict[str, str]:
-    return {local(k.decode("utf-8")): unescape(v if v or not v2 else v2)
-            for k, v, v2 in _ATTR.findall(raw)}
-
-
-def _utf8_plain(data: bytes) -> bool:
-    """UTF-8 without markup the regexes do not model (the fast path's precondition)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return False
-    m = _DECL.match(data, 3 if data[:3] == b"\xef\xbb\xbf" else 0)
-    if m and m.group(1).lower() not in (b"utf-8", b"utf8"):
-        return False
-    if b"<!" in data:
-        return False
-    return data.count(b"<?") <= 1
-
-
-def _too_long(limits: Limits) -> ReadError:
-    return unreadable(f"有文字超过 {limits.max_string_length} 个字符（Excel 单元格的上限）")
 
 
 # -- shared strings ------------------------------------------------------------------
@@ -77,156 +87,92 @@ def shared_strings(data: bytes, limits: Limits, *, fast: bool = True) -> list[st
     `fast=False` forces the expat path (tests compare the two)."""
     check_declarations(data)
     try:
-        if fast and _utf8_plain(data) and not _PREFIXED.search(data):
+        if fast and plain_utf8(data) and not _PREFIXED.search(data):
             return _sst_fast(data, limits)
     except _Fallback:
         pass
     except (UnicodeDecodeError, ValueError):
         pass  # let expat judge the bytes
-    return _sst_expat(data, limits)
+    return sst_expat(data, limits)
 
 
 def _sst_fast(data: bytes, limits: Limits) -> list[str]:
-    expected = data.count(b"<si>") + data.count(b"<si/>")
-    if expected != data.count(b"<si"):
-        raise _Fallback
+    expected = data.count(b"<si")
     if expected > limits.max_shared_strings:
         raise ReadError("file-too-large", {"reason": f"共享字符串超过 {limits.max_shared_strings} 条"})
     out = []
     append = out.append
     maxlen = limits.max_string_length
-    for m in _SI.finditer(data):
-        c = m.group(1)
-        if c is None:
-            append("")
-            continue
-        if c[:3] == b"<t>" and c[-4:] == b"</t>" and c.count(b"<") == 2:
-            raw = c[3:-4]
-        else:
+    for simple, c in _SI.findall(data):
+        if c:
             if b"<rPh" in c:
                 c = _RPH.sub(b"", c)
             raw = b"".join(_T.findall(c))
-        s = unescape(raw) if (b"&" in raw or b"\r" in raw) else raw.decode("utf-8")
+        else:
+            raw = simple
+        if b"&" in raw or b"\r" in raw:
+            s = unescape(raw)
+        else:
+            s = raw.decode("utf-8")
         if "_x" in s:
             s = ooxml_unescape(s)
         if len(s) > maxlen:
-            raise _too_long(limits)
+            raise too_long(limits)
         append(s)
     if len(out) != expected:
         raise _Fallback
     return out
 
 
-def _sst_expat(data: bytes, limits: Limits) -> list[str]:
-    out: list[str] = []
-    state = {"in_si": False, "skip": 0, "in_t": False}
-    buf: list[str] = []
-
-    def start(name, attrs):
-        tag = local(name)
-        if tag == "si":
-            state["in_si"] = True
-            buf.clear()
-        elif tag == "rPh":
-            state["skip"] += 1
-        elif tag == "t" and state["in_si"] and not state["skip"]:
-            state["in_t"] = True
-
-    def end(name):
-        tag = local(name)
-        if tag == "si":
-            state["in_si"] = False
-            s = ooxml_unescape("".join(buf))
-            if len(s) > limits.max_string_length:
-                raise _too_long(limits)
-            out.append(s)
-            if len(out) > limits.max_shared_strings:
-                raise ReadError("file-too-large", {"reason": f"共享字符串超过 {limits.max_shared_strings} 条"})
-        elif tag == "rPh":
-            state["skip"] -= 1
-        elif tag == "t":
-            state["in_t"] = False
-
-    def chars(text):
-        if state["in_t"]:
-            buf.append(text)
-
-    _run_expat(data, start, end, chars, "共享字符串表")
-    return out
-
-
-def _run_expat(data: bytes, start, end, chars, what: str) -> None:
-    p = make_parser()
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = chars
-    try:
-        p.Parse(data, True)
-    except ExpatError as exc:
-        raise unreadable(f"{what}的 XML 结构损坏（第 {exc.lineno} 行）") from None
-
-
 # -- worksheets ----------------------------------------------------------------------
 
-class SheetResult:
-    __slots__ = ("cells", "merged", "dimension", "protected", "count")
-
-    def __init__(self):
-        self.cells: dict[tuple[int, int], Cell] = {}
-        self.merged: list[tuple[int, int, int, int]] = []
-        self.dimension: str | None = None
-        self.protected = False
-        self.count = 0  # <c> elements seen, blanks included
-
-
-def _too_many(limits: Limits) -> ReadError:
-    return ReadError("too-many-cells", {"limit": limits.max_cells})
-
-
-def _bad_ref(ref: str) -> ReadError:
-    return unreadable(f"单元格地址「{ref[:20]}」超出 Excel 的范围（最大 XFD1048576）")
-
-
 def worksheet(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int,
-              *, fast: bool = True) -> SheetResult:
+              *, fast: bool = True, vcache: dict | None = None) -> SheetResult:
     """Parse one worksheet part.  `budget` is how many more `<c>` elements the
     workbook may have; too-many-cells when the part holds more.  `fast=False` forces
-    the expat path (tests compare the two)."""
+    the expat path (tests compare the two).  `vcache`, one dict per workbook, lets
+    sheets share the Cells of equal values (same sst and styles)."""
     check_declarations(data)
     try:
-        if fast and _utf8_plain(data):
-            return _sheet_fast(data, sst, dates, limits, budget)
+        if fast and data[:2] not in (b"\xff\xfe", b"\xfe\xff") and _utf8_declared(data):
+            return _sheet_fast(data, sst, dates, limits, budget, {} if vcache is None else vcache)
     except _Fallback:
         pass
     except UnicodeDecodeError:
         pass
-    return _sheet_expat(data, sst, dates, limits, budget)
+    return sheet_expat(data, sst, dates, limits, budget)
 
 
 def _header_tail(res: SheetResult, chunk: bytes, limits: Limits, budget: int) -> None:
     m = _DIMENSION.search(chunk)
     if m:
-        res.dimension = _attrs(m.group(1)).get("ref")
+        res.dimension = attrs_of(m.group(1)).get("ref")
     for m in _PROTECTION.finditer(chunk):
-        res.protected = _attrs(m.group(1)).get("sheet", "0").lower() in ("1", "true")
+        res.protected = attrs_of(m.group(1)).get("sheet", "0").lower() in ("1", "true")
     for m in _MERGE.finditer(chunk):
-        ref = _attrs(m.group(1)).get("ref", "")
+        ref = attrs_of(m.group(1)).get("ref", "")
         res.count += 1
         if res.count > budget:
-            raise _too_many(limits)
+            raise too_many(limits)
         try:
             res.merged.append(parse_range(ref))
         except ValueError:
-            raise _bad_ref(ref) from None
+            raise bad_ref(ref) from None
 
 
-def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int) -> SheetResult:
+def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int,
+                vcache: dict) -> SheetResult:
     root = _ROOT.search(data)
     if root is None or root.group(1):
         raise _Fallback
+    root_end = data.find(b">", root.end())
+    if _MAIN_PREFIX.search(data, root.start(), root_end):
+        raise _Fallback  # a prefix bound to the spreadsheet namespace: <x:c> may follow
     sdm = _SHEETDATA.search(data, root.end())
     res = SheetResult()
     if sdm is None:
+        if b"<!" in data:
+            raise _Fallback
         _header_tail(res, data, limits, budget)
         return res
     if sdm.group(1):  # <sheetData/>
@@ -237,269 +183,191 @@ def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
         if sd_end < 0:
             raise _Fallback
         tail_start = sd_end + len(b"</sheetData>")
+    head = data[:sd_start]
+    tail = data[tail_start:]
     sd = data[sd_start:sd_end]
-    if _PREFIXED.search(sd):
+    # Comments, CDATA, PIs or namespace declarations inside: the careful path.  (One-byte
+    # searches first: they are memchr-fast, two-byte ones are not.)
+    if (b"<!" in head or b"<!" in tail or (b"!" in sd and b"<!" in sd) or (b"?" in sd and b"<?" in sd)
+            or b"xmlns" in sd):
         raise _Fallback
-    expected = sd.count(b"<c ") + sd.count(b"<c>") + sd.count(b"<c/") + sd.count(b"<c\n") + sd.count(b"<c\t") + sd.count(b"<c\r")
+    expected = sd.count(b"<c")  # any other <c… tag (rich inline text) sends us to expat
     if expected > budget:
-        raise _too_many(limits)
-    _header_tail(res, data[:sd_start], limits, budget)
+        raise too_many(limits)
+    _header_tail(res, head, limits, budget)
 
     cells = res.cells
-    colcache: dict[bytes, int] = {}
-    attrcache: dict[bytes, tuple[int, str]] = {}
-    n_dates = len(dates)
-    n_sst = len(sst)
-    maxlen = limits.max_string_length
+    attrcache: dict[bytes, tuple[int, str, bool]] = {b"": (0, "n", bool(dates) and dates[0])}
     number = _NUMBER.fullmatch
+    n_sst = len(sst)
+    refs = _REFS
+    if len(refs) > _REFS_MAX:
+        refs.clear()
     n = 0
-    for m in _CELL.finditer(sd):
-        n += 1
-        colb, rowb, attrs, inner = m.groups()
-        col = colcache.get(colb)
-        if col is None:
-            col = col_number(colb.decode("ascii"))
-            if col > MAX_COL:
-                raise _bad_ref((colb + rowb).decode("ascii"))
-            colcache[colb] = col
-        row = int(rowb)
-        if row > MAX_ROW or row < 1:
-            raise _bad_ref((colb + rowb).decode("ascii"))
-        if attrs:
-            st = attrcache.get(attrs)
-            if st is None:
-                a = _attrs(attrs)
-                if "r" in a:
-                    raise _Fallback
-                try:
-                    style = int(a.get("s", "0"))
-                except ValueError:
-                    style = -1
-                if style < 0:
-                    raise unreadable(f"单元格 {(colb + rowb).decode()} 的样式编号无效")
-                st = (style, a.get("t", "n"))
-                if st[1] not in _TYPES:
-                    raise unreadable(f"单元格 {(colb + rowb).decode()} 的类型「{st[1][:10]}」无效")
-                attrcache[attrs] = st
-            style, t = st
-        else:
-            style, t = 0, "n"
-        if inner is None:
-            continue
-        formula = None
-        if inner[:3] == b"<v>" and inner[-4:] == b"</v>" and inner.count(b"<") == 2:
-            v = inner[3:-4]
-        elif not inner or inner.isspace():
-            continue
-        else:
-            v = None
-            fm = _F.search(inner)
-            if fm is not None:
-                ftext = fm.group(2)
-                formula = ooxml_unescape(unescape(ftext)) if ftext else ""
-            vm = _V.search(inner)
-            if vm is not None:
-                v = vm.group(1) or b""
-            elif t == "inlineStr":
-                im = _IS.search(inner)
-                if im is not None:
-                    body = im.group(1)
-                    if b"<rPh" in body:
-                        body = _RPH.sub(b"", body)
-                    v = b"".join(_T.findall(body))
-            if v is None and formula is None:
-                continue
-        # -- the value --
-        if v is None:
-            cell = Cell("n" if t in ("n", "s") else t, "", formula, False, style < n_dates and dates[style], style)
-        elif t == "n":
-            if not v:
-                if formula is None:
+    for found in _chunks(sd):
+        n += len(found)
+        for ref, attrs, v, f, fv, inner in found:
+            key = refs.get(ref)
+            if key is None:
+                key = _key(ref)
+                if len(refs) < _REFS_MAX:
+                    refs[ref] = key
+            if v:
+                # A plain value: cells with the same attributes and value are one Cell.
+                cell = vcache.get((attrs, v))
+                if cell is not None:
+                    cells[key] = cell
                     continue
-                cell = Cell("n", "", formula, False, style < n_dates and dates[style], style)
-            else:
-                text = v.decode("ascii")
-                if number(text) is None:
-                    text = text.strip()
-                    if number(text) is None:
-                        raise unreadable(f"单元格 {(colb + rowb).decode()} 的数值「{text[:20]}」无效")
-                cell = Cell("n", text, formula, True, style < n_dates and dates[style], style)
-        elif t == "s":
             try:
-                idx = int(v)
-            except ValueError:
-                raise unreadable(f"单元格 {(colb + rowb).decode()} 的共享字符串编号无效") from None
-            if not 0 <= idx < n_sst:
-                raise unreadable(f"单元格 {(colb + rowb).decode()} 的共享字符串编号越界")
-            cell = Cell("s", sst[idx], formula, True, style < n_dates and dates[style], style)
-        else:
-            text = unescape(v)
-            if "_x" in text:
-                text = ooxml_unescape(text)
-            if len(text) > maxlen:
-                raise _too_long(limits)
-            if t == "b":
-                text = {"true": "1", "false": "0"}.get(text.strip(), text.strip())
-            cell = Cell(t, text, formula, True, style < n_dates and dates[style], style)
-        cells[(row, col)] = cell
+                style, t, is_date = attrcache[attrs]
+            except KeyError:
+                style, t, is_date = attrcache[attrs] = _cell_attrs(attrs, dates, ref)
+            if v:
+                if t == "s":
+                    try:
+                        idx = int(v)
+                    except ValueError:
+                        raise unreadable(f"单元格 {ref.decode()} 的共享字符串编号无效") from None
+                    if idx >= n_sst or idx < 0:
+                        raise unreadable(f"单元格 {ref.decode()} 的共享字符串编号越界")
+                    cell = Cell("s", sst[idx], None, True, is_date, style)
+                elif t == "n":
+                    text = v.decode("ascii")
+                    if not v.isdigit() and number(text) is None:
+                        text = _number_text(v, ref)
+                    cell = Cell("n", text, None, True, is_date, style)
+                else:
+                    cell = Cell(t, _value_text(v, t, limits), None, True, is_date, style)
+                cells[key] = cell
+                if len(vcache) < _VCACHE_MAX:
+                    vcache[attrs, v] = cell
+            elif f:
+                formula = unescape(f)
+                if "_x" in formula:
+                    formula = ooxml_unescape(formula)
+                if len(formula) > limits.max_string_length:
+                    raise too_long(limits)
+                if not fv and t != "str":
+                    cells[key] = Cell("n" if t in ("n", "s") else t, "", formula, False, is_date, style)
+                elif t == "n":
+                    text = fv.decode("ascii")
+                    if not fv.isdigit() and number(text) is None:
+                        text = _number_text(fv, ref)
+                    cells[key] = Cell("n", text, formula, True, is_date, style)
+                elif t == "s":
+                    cells[key] = _complex_cell(b"<f>" + f + b"</f><v>" + fv + b"</v>", t, style, is_date, sst,
+                                               limits, ref)
+                else:
+                    cells[key] = Cell(t, _value_text(fv, t, limits), formula, True, is_date, style)
+            elif inner:
+                cell = _complex_cell(inner, t, style, is_date, sst, limits, ref)
+                if cell is not None:
+                    cells[key] = cell
+            # else: a formatted blank (<c …/>, <c …></c>, <c …><v></v></c>)
     if n != expected:
         raise _Fallback
     res.count += n
     if res.count > budget:
-        raise _too_many(limits)
-    _header_tail(res, data[tail_start:], limits, budget - n)
+        raise too_many(limits)
+    _header_tail(res, tail, limits, budget - n)
     res.count = n + len(res.merged)
     return res
 
 
-def _sheet_expat(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int) -> SheetResult:
-    """The careful path: expat, prefixes stripped, cells without `r` placed by position."""
-    n = 0
-    for _ in _ANY_C.finditer(data):
-        n += 1
-        if n > budget:
-            raise _too_many(limits)
-    res = SheetResult()
-    cells = res.cells
-    n_dates = len(dates)
-    st = {
-        "row": 0, "col": 0, "in_data": False,
-        "cell": None,  # (row, col, t, style) of the open <c>
-        "cap": None,  # which text is being captured: "v", "f", "t"
-        "v": None, "f": None, "is": False, "rph": 0,
-    }
-    buf: list[str] = []
-
-    def start(name, attrs):
-        tag = local(name)
-        if tag == "c" and st["in_data"]:
-            res.count += 1
-            if res.count > budget:
-                raise _too_many(limits)
-            a = {local(k): v for k, v in attrs.items()}
-            ref = a.get("r")
-            if ref:
-                try:
-                    row, col = parse_ref(ref)
-                except ValueError:
-                    raise _bad_ref(ref) from None
-            else:
-                row, col = st["row"] or 1, st["col"] + 1
-                if col > MAX_COL:
-                    raise _bad_ref(f"第 {row} 行第 {col} 列")
-            st["row"], st["col"] = row, col
-            t = a.get("t", "n")
-            if t not in _TYPES:
-                raise unreadable(f"单元格类型「{t[:10]}」无效")
-            try:
-                style = int(a.get("s", "0"))
-            except ValueError:
-                style = -1
-            if style < 0:
-                raise unreadable("单元格的样式编号无效")
-            st["cell"] = (row, col, t, style)
-            st["v"] = st["f"] = None
-            st["is"] = False
-        elif tag == "row" and st["in_data"]:
-            r = attrs.get("r")
-            if r is None:
-                r = next((v for k, v in attrs.items() if local(k) == "r"), None)
-            if r is not None:
-                try:
-                    row = int(r)
-                except ValueError:
-                    raise _bad_ref(r) from None
-            else:
-                row = st["row"] + 1
-            if not 1 <= row <= MAX_ROW:
-                raise _bad_ref(f"第 {row} 行")
-            st["row"], st["col"] = row, 0
-        elif st["cell"] is not None:
-            if tag == "v":
-                st["cap"] = "v"
-                buf.clear()
-            elif tag == "f":
-                st["cap"] = "f"
-                buf.clear()
-            elif tag == "is":
-                st["is"] = True
-                st["v"] = ""
-            elif tag == "rPh":
-                st["rph"] += 1
-            elif tag == "t" and st["is"] and not st["rph"]:
-                st["cap"] = "t"
-                buf.clear()
-        elif tag == "sheetData":
-            st["in_data"] = True
-        elif tag == "dimension":
-            res.dimension = next((v for k, v in attrs.items() if local(k) == "ref"), None)
-        elif tag == "mergeCell":
-            ref = next((v for k, v in attrs.items() if local(k) == "ref"), "")
-            res.count += 1
-            if res.count > budget:
-                raise _too_many(limits)
-            try:
-                res.merged.append(parse_range(ref))
-            except ValueError:
-                raise _bad_ref(ref) from None
-        elif tag == "sheetProtection":
-            a = {local(k): v for k, v in attrs.items()}
-            res.protected = a.get("sheet", "0").lower() in ("1", "true")
-
-    def end(name):
-        tag = local(name)
-        cap = st["cap"]
-        if cap is not None and tag == {"v": "v", "f": "f", "t": "t"}[cap]:
-            text = "".join(buf)
-            if len(text) > limits.max_string_length:
-                raise _too_long(limits)
-            if cap == "v":
-                st["v"] = text
-            elif cap == "f":
-                st["f"] = text
-            else:
-                st["v"] = (st["v"] or "") + text
-            st["cap"] = None
-        elif tag == "rPh" and st["rph"]:
-            st["rph"] -= 1
-        elif tag == "c" and st["cell"] is not None:
-            _finish(st, cells, sst, dates, n_dates, limits)
-            st["cell"] = None
-        elif tag == "sheetData":
-            st["in_data"] = False
-
-    def chars(text):
-        if st["cap"] is not None:
-            buf.append(text)
-
-    _run_expat(data, start, end, chars, "工作表")
-    return res
+_COLS: dict[bytes, int] = {}
 
 
-def _finish(st, cells, sst, dates, n_dates, limits) -> None:
-    row, col, t, style = st["cell"]
-    v, f = st["v"], st["f"]
-    formula = ooxml_unescape(f) if f is not None else None
-    is_date = style < n_dates and dates[style]
-    if v is None or (v == "" and t in ("n", "s", "b", "e", "d")):
-        if formula is None:
-            return
-        cells[(row, col)] = Cell("n" if t in ("n", "s") else t, "", formula, False, is_date, style)
-        return
+def _key(ref: bytes) -> tuple[int, int]:
+    """(row, column) of an A1 reference, inside the grid."""
+    colb, rowb = _REF_SPLIT.fullmatch(ref).groups()
+    col = _COLS.get(colb)
+    if col is None:
+        col = col_number(colb.decode("ascii"))
+        if col > MAX_COL:
+            raise bad_ref(ref.decode("ascii"))
+        if len(_COLS) < 20_000:
+            _COLS[colb] = col
+    row = int(rowb)
+    if not 1 <= row <= MAX_ROW:
+        raise bad_ref(ref.decode("ascii"))
+    return row, col
+
+
+def _cell_attrs(attrs: bytes, dates: list[bool], ref: bytes) -> tuple[int, str, bool]:
+    a = attrs_of(attrs)
+    if "r" in a:
+        raise _Fallback
+    try:
+        style = int(a.get("s", "0"))
+    except ValueError:
+        style = -1
+    if style < 0:
+        raise unreadable(f"单元格 {ref.decode()} 的样式编号无效")
+    t = a.get("t", "n")
+    if t not in _TYPES:
+        raise unreadable(f"单元格 {ref.decode()} 的类型「{t[:10]}」无效")
+    return style, t, style < len(dates) and dates[style]
+
+
+def _number_text(v: bytes, ref: bytes) -> str:
+    text = v.decode("ascii").strip()
+    if _NUMBER.fullmatch(text) is None:
+        raise unreadable(f"单元格 {ref.decode()} 的数值「{text[:20]}」无效")
+    return text
+
+
+def _value_text(v: bytes, t: str, limits: Limits) -> str:
+    text = unescape(v)
+    if "_x" in text:
+        text = ooxml_unescape(text)
+    if len(text) > limits.max_string_length:
+        raise too_long(limits)
+    if t == "b":
+        text = text.strip()
+        text = {"true": "1", "false": "0"}.get(text, text)
+    return text
+
+
+def _complex_cell(inner: bytes, t: str, style: int, is_date: bool, sst: list[str], limits: Limits,
+                  ref: bytes) -> Cell | None:
+    """A cell whose content is more than one <v>: a formula, an inline string, …"""
+    if inner.isspace():
+        return None
+    v = None
+    formula = None
+    fm = _F.search(inner)
+    if fm is not None:
+        ftext = fm.group(2)
+        formula = ooxml_unescape(unescape(ftext)) if ftext else ""
+        if len(formula) > limits.max_string_length:
+            raise too_long(limits)
+    vm = _V.search(inner)
+    if vm is not None:
+        v = vm.group(1) or b""
+    elif t == "inlineStr":
+        im = _IS.search(inner)
+        if im is not None:
+            body = im.group(1)
+            if b"<rPh" in body:
+                body = _RPH.sub(b"", body)
+            v = b"".join(_T.findall(body))
+    if formula is None:
+        if not v and t != "inlineStr":
+            return None
+        if v is None:
+            return None
+    if v is None or (not v and t not in ("str", "inlineStr")):
+        return Cell("n" if t in ("n", "s") else t, "", formula, False, is_date, style)
     if t == "n":
-        text = v.strip()
-        if _NUMBER.fullmatch(text) is None:
-            raise unreadable(f"第 {row} 行第 {col} 列的数值「{text[:20]}」无效")
-    elif t == "s":
+        return Cell("n", _number_text(v, ref), formula, True, is_date, style)
+    if t == "s":
         try:
             idx = int(v)
         except ValueError:
-            raise unreadable(f"第 {row} 行第 {col} 列的共享字符串编号无效") from None
+            raise unreadable(f"单元格 {ref.decode()} 的共享字符串编号无效") from None
         if not 0 <= idx < len(sst):
-            raise unreadable(f"第 {row} 行第 {col} 列的共享字符串编号越界")
-        text = sst[idx]
-    else:
-        text = ooxml_unescape(v)
-        if t == "b":
-            text = {"true": "1", "false": "0"}.get(text.strip(), text.strip())
-    cells[(row, col)] = Cell(t, text, formula, True, is_date, style)
+            raise unreadable(f"单元格 {ref.decode()} 的共享字符串编号越界")
+        return Cell("s", sst[idx], formula, True, is_date, style)
+    return Cell(t, _value_text(v, t, limits), formula, True, is_date, style)
+
+

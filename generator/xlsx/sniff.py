@@ -48,7 +48,8 @@ def _utf16(name: str) -> bytes:
 
 
 _OLE_NAMES = re.compile(b"|".join(re.escape(_utf16(n)) for n in
-                                  ("EncryptionInfo", "EncryptedPackage", "Workbook", "Book", "WordDocument", "PowerPoint Document")))
+                                  ("EncryptionInfo", "EncryptedPackage", "Workbook", "Book", "WordDocument",
+                                   "PowerPoint Document", "Root Entry")))
 
 
 def _ole_streams(data: bytes) -> set[str]:
@@ -74,6 +75,8 @@ def _sniff_ole(data: bytes) -> str:
         return "encrypted"
     if names & {"Workbook", "Book"}:
         return "legacy"
+    if "Root Entry" not in names:
+        return "legacy"  # the directory is past the head given: most likely an .xls/.et
     return "ole-other"
 
 
@@ -104,9 +107,13 @@ def _local_headers(data: bytes, limit: int = 512) -> list[tuple[str, bytes | Non
         start = pos + 30 + nlen + xlen
         content = data[start:start + csize] if method == 0 and not flags & 0x8 else None
         out.append((name, content))
-        if flags & 0x8:  # sizes in a trailing data descriptor: cannot skip ahead
-            break
-        pos = start + csize
+        if flags & 0x8:  # sizes in a trailing data descriptor: look for the next header
+            nxt = data.find(b"PK\x03\x04", start)
+            if nxt < 0:
+                break
+            pos = nxt
+        else:
+            pos = start + csize
     return out
 
 
@@ -129,6 +136,8 @@ def _sniff_zip(data: bytes) -> str:
         return "zip-other"
     if any(n.endswith("vbaproject.bin") for n in lower):
         return "xlsm"
+    if any(n.startswith("xl/") for n in lower):
+        return "xlsx"  # a head, or a damaged zip, of a spreadsheet
     return "zip"
 
 

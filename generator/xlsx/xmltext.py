@@ -57,6 +57,51 @@ def check_declarations(data: bytes) -> None:
         raise ReadError("unsafe-xml")
 
 
+_DECL = re.compile(rb'^\s*<\?xml[^>]*?encoding\s*=\s*["\']([A-Za-z0-9_.\-]+)["\'][^>]*\?>')
+_PREFIXED = re.compile(rb"<[A-Za-z_][A-Za-z0-9_.\-]*:")
+_ATTR = re.compile(rb"""([A-Za-z_][\w:.\-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def plain_utf8(data: bytes) -> bool:
+    """UTF-8 without markup the regex paths do not model: no CDATA, comments,
+    declarations or processing instructions past the XML declaration."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return False
+    m = _DECL.match(data, 3 if data[:3] == b"\xef\xbb\xbf" else 0)
+    if m and m.group(1).lower() not in (b"utf-8", b"utf8"):
+        return False
+    if b"<!" in data:
+        return False
+    return data.count(b"<?") <= 1
+
+
+def attrs_of(raw: bytes) -> dict[str, str]:
+    """Attributes of a start tag's attribute text, by local name, unescaped."""
+    out = {}
+    for k, v, v2 in _ATTR.findall(raw):
+        if v2 and not v:
+            v = v2
+        key = k.decode("utf-8")
+        if ":" in key:
+            key = key[key.index(":") + 1:]
+        out[key] = unescape(v) if (b"&" in v or b"\r" in v) else v.decode("utf-8")
+    return out
+
+
+def flat_elements(data: bytes, tags: bytes) -> list[tuple[str, dict[str, str]]] | None:
+    """The start tags named in `tags` (a regex alternation such as b"Default|Override")
+    of a flat part (content types, relationships), or None when the part is not plain
+    UTF-8 without prefixes: then parse it as a tree."""
+    check_declarations(data)
+    if not plain_utf8(data) or _PREFIXED.search(data):
+        return None
+    try:
+        return [(m.group(1).decode("ascii"), attrs_of(m.group(2)))
+                for m in re.finditer(rb"<(" + tags + rb")\b([^>]*)>", data)]
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
 def _refuse_doctype(*_args) -> None:
     raise ReadError("unsafe-xml")
 
