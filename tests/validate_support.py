@@ -43,26 +43,29 @@ def _stand_in(form: Form):
     return wb
 
 
+_CONTENT = []
+
+
+def _content():
+    """The project's content (clause texts for headings); None when it cannot be loaded."""
+    if not _CONTENT:
+        try:
+            from generator import content as content_mod
+            from generator.project import Project
+
+            _CONTENT.append(content_mod.load(Project(Path(__file__).resolve().parents[1])))
+        except Exception:  # noqa: BLE001 - headings then show their clause ids
+            _CONTENT.append(None)
+    return _CONTENT[0]
+
+
 def blank_workbook(form: Form):
-    """The blank workbook as an openpyxl Workbook."""
+    """The blank workbook as an openpyxl Workbook: the forms engineer's, when present."""
     try:
-        from generator.forms import workbook as forms_workbook  # the forms engineer's writer
+        from generator.forms.workbook import build_workbook
     except ImportError:
-        forms_workbook = None
-    if forms_workbook is not None:
-        import io
-
-        import openpyxl
-
-        for name in ("workbook_bytes", "render", "build_workbook"):
-            fn = getattr(forms_workbook, name, None)
-            if fn is not None:
-                out = fn(form)
-                if isinstance(out, (bytes, bytearray)):
-                    return openpyxl.load_workbook(io.BytesIO(out))
-                if hasattr(out, "worksheets"):
-                    return out
-    return _stand_in(form)
+        return _stand_in(form)
+    return build_workbook(form, _content())
 
 
 # -- values --------------------------------------------------------------------------------
@@ -188,6 +191,16 @@ def _op(wb, form: Form, op: dict) -> None:
         cell.value = value
         if isinstance(value, str) and not value.startswith("="):
             cell.data_type = "s"
+    elif kind == "repeat_case":  # copy the first case down until there are `count` cases
+        t = next(t for t in form.tables if t.kind == "cases")
+        ws = wb[t.sheet]
+        first = 4
+        src = [ws.cell(first, c).value for c in range(1, ws.max_column + 1)]
+        for i in range(1, op["count"]):
+            for c, v in enumerate(src, 1):
+                ws.cell(first + i, c).value = v
+                if isinstance(v, str):
+                    ws.cell(first + i, c).data_type = "s"
     elif kind == "stamp":
         ws = wb["填报说明"]
         for row in ws.iter_rows():
@@ -207,8 +220,8 @@ def _same_row_sums(ws) -> None:
 
     for row in ws.iter_rows():
         for c in row:
-            if isinstance(c.value, str) and c.value.startswith("=SUM("):
-                c.value = re.sub(r"([A-Z]+)\d+", lambda m: f"{m.group(1)}{c.row}", c.value)
+            if isinstance(c.value, str) and c.value.startswith("=") and c.data_type == "f":
+                c.value = re.sub(r"\b([A-Z]{1,3})\d+\b", lambda m: f"{m.group(1)}{c.row}", c.value)
 
 
 def _unmerge_below(ws, row: int) -> None:

@@ -10,48 +10,26 @@ the report lists them.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from generator.findings import SEVERITY_ZH
 from generator.validate.report import Report
 
-RED = "FFC7CE"  # Excel's "bad" fill
-AMBER = "FFEB9C"  # Excel's "neutral" fill
-COMMENT_AUTHOR = "yaojian 校验"
-MAX_COMMENT = 2000
+MAX_NOTE = 2000  # characters of one finding's text in a note
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    sheet: str
-    cell: str
-    severity: str  # "error" or "warning"
-    comment: str
-
-    @property
-    def fill(self) -> str:
-        return RED if self.severity == "error" else AMBER
-
-
-def marks(report: Report) -> list[Mark]:
-    """One mark per cell: the worst severity among its findings, every message in the comment."""
-    by_cell: dict[tuple[str, str], list] = {}
-    for f in report.findings:
-        if f.sheet and f.cell:
-            by_cell.setdefault((f.sheet, f.cell.split(":")[0]), []).append(f)
+def marks(report: Report) -> list[tuple[str, str, str, str]]:
+    """(sheet, cell, severity, text) for every finding that sits on a cell: the message
+    and what to do.  Marks on one cell share its note; the cell takes the worst colour."""
     out = []
-    for (sheet, cell), findings in by_cell.items():
-        severity = "error" if any(f.is_error for f in findings) else "warning"
-        lines = []
-        for f in findings:
-            lines.append(f"【{SEVERITY_ZH.get(f.severity, f.severity)}】{f.message}")
-            if f.remedy:
-                lines.append(f"→ {f.remedy}")
-        text = "\n".join(lines)
-        if len(text) > MAX_COMMENT:
-            text = text[: MAX_COMMENT - 1] + "…"
-        out.append(Mark(sheet, cell, severity, text))
+    for f in report.findings:
+        if not (f.sheet and f.cell):
+            continue
+        text = f.message
+        if f.remedy:
+            text += f"\n→ {f.remedy}"
+        if len(text) > MAX_NOTE:
+            text = text[: MAX_NOTE - 1] + "…"
+        out.append((f.sheet, f.cell.split(":")[0], f.severity, text))
     return out
 
 
@@ -68,7 +46,15 @@ def annotate_report(report: Report, source: str | os.PathLike, dest_dir: Path) -
     dest = Path(dest_dir) / annotated_name(source)
     if Path(source).resolve() == dest.resolve():  # pragma: no cover - never overwrite the original
         return None
+    from generator.xlsx import ReadError
     from generator.xlsx.annotate import annotate
 
-    annotate(source, dest, marks(report))
+    try:
+        annotate(source, dest, marks(report))
+    except (ReadError, ValueError, OSError) as exc:
+        import sys
+
+        reason = exc.params.get("reason", exc.code) if isinstance(exc, ReadError) else str(exc)
+        sys.stderr.write(f"yaojian validate: 无法为 {source} 写标注副本（{reason}）\n")
+        return None
     return dest

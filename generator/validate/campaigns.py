@@ -9,17 +9,18 @@ read through the same JSON cache as the form definitions (no YAML import when wa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from generator.forms.model import _read_definitions, _stamp
 
 
-@dataclass(frozen=True, slots=True)
 class Window:
-    campaign: str  # title
-    start: str  # ISO dates
-    end: str
+    """When a form may be filed in one campaign: ISO dates, and the campaign's title."""
+
+    __slots__ = ("campaign", "start", "end")
+
+    def __init__(self, campaign: str, start: str, end: str):
+        self.campaign, self.start, self.end = campaign, start, end
 
 
 _MEMO: dict[tuple, dict[str, list[Window]]] = {}

@@ -9,8 +9,6 @@ where each key sits in the workbook, and the findings of reading itself
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from generator.findings import Finding
 from generator.validate import normalize as nz
 from generator.validate.locate import SheetMatch
@@ -19,34 +17,69 @@ from generator.xlsx.model import Workbook
 from generator.xlsx.refs import ref_name
 
 
-@dataclass(slots=True)
 class Where:
-    sheet: str
-    row: int
-    col: int
-    row_label: str | None
-    column_label: str | None
+    """Where a key sits in the filed workbook, in Excel's terms and the form's words."""
+
+    __slots__ = ("sheet", "row", "col", "row_label", "column_label")
+
+    def __init__(self, sheet: str, row: int, col: int, row_label: str | None, column_label: str | None):
+        self.sheet, self.row, self.col, self.row_label, self.column_label = sheet, row, col, row_label, column_label
 
     @property
     def cell(self) -> str:
         return ref_name(self.row, self.col)
 
 
-@dataclass(slots=True)
 class Filed:
-    document: dict
-    values: dict[tuple, nz.Read] = field(default_factory=dict)
-    where: dict[tuple, Where] = field(default_factory=dict)
-    absent: set[tuple] = field(default_factory=set)  # keys on a missing sheet or row
-    findings: list[Finding] = field(default_factory=list)
-    cases: dict[str, int] = field(default_factory=dict)  # cases table → number of cases
-    formulas: set[tuple] = field(default_factory=set)  # 合计 keys whose cell holds a formula
-    bad: set[tuple] = field(default_factory=set)  # keys the schema found wrong (rules skip them)
+    """The document, every input's Read by key, and where each key sits."""
+
+    __slots__ = ("document", "values", "where", "absent", "findings", "cases", "formulas", "bad", "grids",
+                 "case_rows")
+
+    def __init__(self, document: dict):
+        self.document = document
+        self.values: dict[tuple, nz.Read] = {}
+        self.where: dict[tuple, tuple] = {}  # key → (sheet, row, col, row label, column label)
+        self.absent: set[tuple] = set()  # keys on a missing sheet or row
+        self.findings: list[Finding] = []
+        self.cases: dict[str, int] = {}  # cases table → number of cases
+        self.formulas: set[tuple] = set()  # 合计 keys whose cell holds a formula
+        self.bad: set[tuple] = set()  # keys the schema found wrong (rules skip them)
+        # Grid and case places are computed when a finding asks, not stored per key.
+        self.grids: dict[str, tuple] = {}  # table → (sheet name, row map, slots by key)
+        self.case_rows: dict[str, tuple] = {}  # table → (sheet name, [(row, label)], (field, option) → (col, label))
+
+    def place(self, key: tuple) -> Where | None:
+        """Where `key` sits in the filed workbook (None: on a missing sheet or row)."""
+        w = self.where.get(key)
+        if w is not None:
+            return Where(*w)
+        if key in self.absent:
+            return None
+        grid = self.grids.get(key[0])
+        if grid is not None and len(key) == 4 and not isinstance(key[1], int):
+            name, rows, slots = grid
+            slot = slots.get(key)
+            row = rows.get(slot.label_row) if slot is not None else None
+            return Where(name, row, slot.col, slot.row_label, slot.column_label) if row is not None else None
+        cases = self.case_rows.get(key[0])
+        if cases is not None and len(key) == 4 and isinstance(key[1], int) and key[1] < len(cases[1]):
+            name, rows, by_field = cases
+            row, label = rows[key[1]]
+            hit = by_field.get((key[2], key[3]))
+            if hit is None:
+                return None
+            col, column_label = hit
+            return Where(name, row, col, label, column_label)
+        return None
+
+    def has_place(self, key: tuple) -> bool:
+        return self.place(key) is not None
 
     def finding(self, code: str, key: tuple, params: dict | None = None, *, value=None, expected=None,
                 variant: str | None = None) -> Finding:
         """A finding located at `key` (sheet, cell, row label × column label)."""
-        w = self.where.get(key)
+        w = self.place(key)
         if w is None:
             return Finding(code, params or {}, value=value, expected=expected, variant=variant)
         return Finding(code, params or {}, value=value, expected=expected, variant=variant, sheet=w.sheet,
@@ -97,7 +130,7 @@ def _cover(filed: Filed, m: SheetMatch, header: dict, date1904: bool) -> None:
             header[key[1]] = None
             filed.values[key] = nz.BLANK
             continue
-        filed.where[key] = Where(m.name, row, slot.col, slot.row_label, None)
+        filed.where[key] = (m.name, row, slot.col, slot.row_label, None)
         read = _read(slot, cells.get((row, slot.col)), date1904)
         filed.values[key] = read
         header[key[1]] = read.value
@@ -106,42 +139,44 @@ def _cover(filed: Filed, m: SheetMatch, header: dict, date1904: bool) -> None:
 
 def _grid(filed: Filed, m: SheetMatch) -> dict:
     t = m.plan.table
-    rows: dict[str, dict] = {}
-    key_areas: dict[str, dict] = {}
-    out = {"rows": rows}
+    rows: dict[str, dict] = {r.id: {} for r in t.rows}
+    out: dict = {"rows": rows}
     if t.key_areas is not None:
-        out["key_areas"] = key_areas
-    cells = m.sheet.cells if m.sheet is not None else None
+        out["key_areas"] = {r.id: {} for r in t.key_areas.rows}
     values = filed.values
-    where = filed.where
+    figure = nz.figure
+    if m.sheet is None:
+        for slot in m.plan.slots:
+            key = slot.key
+            out[key[1]][key[2]][key[3]] = None
+            values[key] = nz.BLANK
+            filed.absent.add(key)
+        return out
+    filed.grids[t.id] = (m.name, m.rows, {s.key: s for s in m.plan.slots})
+    cells = m.sheet.cells
+    row_map = m.rows
     for slot in m.plan.slots:
         key = slot.key
-        _t, block, row_id, col_id = key
-        target = rows if block == "rows" else key_areas
-        line = target.get(row_id)
-        if line is None:
-            line = target[row_id] = {}
-        row = m.rows.get(slot.label_row) if cells is not None else None
+        line = out[key[1]][key[2]]
+        row = row_map.get(slot.label_row)
         if row is None:
             filed.absent.add(key)
-            line[col_id] = None
+            line[key[3]] = None
             values[key] = nz.BLANK
             continue
-        where[key] = Where(m.name, row, slot.col, slot.row_label, slot.column_label)
         cell = cells.get((row, slot.col))
-        read = nz.figure(cell)
+        read = figure(cell)
         values[key] = read
-        line[col_id] = read.value
+        line[key[3]] = read.value
         if read.how is not None:
             _note(filed, key, read)
-        if not slot.total:
-            continue
-        if cell is not None and cell.formula is not None:
-            filed.formulas.add(key)
-        else:
-            found = "空白" if read.state == "blank" else f"手填的“{read.text or read.value}”"
-            filed.findings.append(filed.finding("total-formula-overwritten", key, {"found": found},
-                                                value=None if read.state == "blank" else str(read.text or read.value)))
+        if slot.total:
+            if cell is not None and cell.formula is not None:
+                filed.formulas.add(key)
+            else:
+                shown = None if read.state == "blank" else str(read.text or read.value)
+                found = "空白" if shown is None else f"手填的“{shown}”"
+                filed.findings.append(filed.finding("total-formula-overwritten", key, {"found": found}, value=shown))
     return out
 
 
@@ -157,37 +192,48 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
     slots = m.plan.slots
     cols = {s.col for s in slots}
     last = max((r for (r, c) in cells if c in cols and r >= first), default=first - 1)
+    by_field: dict[tuple, tuple] = {}
+    for slot in slots:
+        _t, _0, field_id, option_id = slot.key
+        by_field[(field_id, option_id)] = (slot.col, slot.column_label)
+        if option_id is not None and (field_id, None) not in by_field:
+            by_field[(field_id, None)] = (slot.col, t.field(field_id).label)
+    places: list[tuple[int, str]] = []
+    filed.case_rows[t.id] = (m.name, places, by_field)
     fields = t.fields
+    values = filed.values
+    readers = [(slot, slot.key[2], slot.key[3], slot.col, slot.reader) for slot in slots]
     index = 0
     for row in range(first, last + 1):
         if not any(_filled(cells.get((row, c))) for c in cols):
             continue
-        case: dict = {}
         reads: dict[tuple, nz.Read] = {}
-        for slot in slots:
-            _t, _0, field_id, option_id = slot.key
-            reads[(field_id, option_id)] = _read(slot, cells.get((row, slot.col)), date1904)
+        for slot, field_id, option_id, col, reader in readers:
+            cell = cells.get((row, col))
+            if cell is None:
+                continue
+            read = nz.date(cell, date1904) if reader == "date" else _READERS[reader](cell)
+            if read.state != "blank":
+                reads[(field_id, option_id)] = read
         number = reads.get(("number", None))
         label = f"案件 {index + 1}"
         if number is not None and number.state == "text":
             label += f"（编号 {number.value}）"
-        for slot in slots:
-            _t, _0, field_id, option_id = slot.key
+        places.append((row, label))
+        for (field_id, option_id), read in reads.items():
             key = (t.id, index, field_id, option_id)
-            read = reads[(field_id, option_id)]
-            filed.values[key] = read
-            filed.where[key] = Where(m.name, row, slot.col, label, slot.column_label)
-            _note(filed, key, read)
+            values[key] = read
+            if read.how is not None:
+                _note(filed, key, read)
             if option_id is not None and read.state == "text":
                 filed.findings.append(filed.finding("invalid-tick", key, value=read.text))
+        case: dict = {}
         for f in fields:
             if f.is_choice:
-                ticked = [o.id for o in f.options if reads[(f.id, o.id)].value is True]
-                case[f.id] = ticked
-                first_slot = next(s for s in slots if s.key[2] == f.id)
-                filed.where[(t.id, index, f.id, None)] = Where(m.name, row, first_slot.col, label, f.label)
+                case[f.id] = [o.id for o in f.options if (f.id, o.id) in reads and reads[(f.id, o.id)].value is True]
             else:
-                case[f.id] = reads[(f.id, None)].value
+                read = reads.get((f.id, None))
+                case[f.id] = read.value if read is not None else None
         cases.append(case)
         index += 1
     filed.cases[t.id] = index
@@ -216,7 +262,7 @@ def _sections(filed: Filed, m: SheetMatch) -> dict:
             continue
         heading = cells.get((slot.row - 2, 1))
         label = nz.cell_text(heading).strip() if heading is not None else section_id
-        filed.where[key] = Where(m.name, slot.row, slot.col, label or section_id, None)
+        filed.where[key] = (m.name, slot.row, slot.col, label or section_id, None)
         read = nz.text(cells.get((slot.row, slot.col)))
         filed.values[key] = read
         out[section_id] = read.value

@@ -9,8 +9,6 @@ is a missing row (an error).  The header of 表1's case list is found by its fir
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from generator.findings import Finding
 from generator.forms.layout import LABEL_COLUMNS
 from generator.validate.plan import COVER, Plan, RowLabel, SheetPlan, fold_label
@@ -19,12 +17,16 @@ from generator.xlsx.model import Sheet, Workbook
 _TEXT_KINDS = ("s", "str", "inlineStr")
 
 
-@dataclass(slots=True)
 class SheetMatch:
-    plan: SheetPlan
-    sheet: Sheet | None
-    rows: dict[int, int | None] = field(default_factory=dict)  # template row → actual row
-    shift: int = 0  # cases: how far the header moved
+    """A sheet of the template and the filed sheet found for it (None: missing)."""
+
+    __slots__ = ("plan", "sheet", "rows", "shift")
+
+    def __init__(self, plan: SheetPlan, sheet: Sheet | None):
+        self.plan = plan
+        self.sheet = sheet
+        self.rows: dict[int, int | None] = {}  # template row → actual row
+        self.shift = 0  # cases: how far the header moved
 
     @property
     def name(self) -> str:
@@ -141,8 +143,8 @@ def _rows(m: SheetMatch, sheet: Sheet) -> list[Finding]:
 def _label_at(cells, lab: RowLabel, cols: int) -> bool:
     for c in range(1, cols + 1):
         cell = cells.get((lab.row, c))
-        if cell is not None and cell.kind in _TEXT_KINDS:
-            return fold_label(cell.text) == lab.folded
+        if cell is not None and cell.kind in _TEXT_KINDS and fold_label(cell.text) == lab.folded:
+            return True
     return False
 
 

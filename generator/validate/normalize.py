@@ -29,8 +29,9 @@ _SPACE = re.compile(r"\s+")
 
 
 class Read:
-    """One cell as read: `value` (for the document), `state`, `number`, `how` (a
-    normalisation note, or None), `text` (what the filer typed, for messages)."""
+    """One cell as read: `value` (for the document), `state`, `number` (an int or a
+    Decimal: exact), `how` (a normalisation note, or None), `text` (what the filer typed,
+    for messages; None for a number cell, shown from `number`)."""
 
     __slots__ = ("value", "state", "number", "how", "text", "expected")
 
@@ -49,6 +50,9 @@ class Read:
 
 BLANK = Read(None, "blank")
 UNKNOWN = Read(None, "unknown")
+SLASH = Read(NA, "na", text=NA)
+# Reads are never changed once made: the common ones are shared.
+_INTS: dict[str, Read] = {}
 
 
 def excel_decimal(text: str) -> Decimal:
@@ -57,7 +61,9 @@ def excel_decimal(text: str) -> Decimal:
 
 
 def plain(d: Decimal) -> str:
-    """A Decimal as a filer writes it: 3, 12.5, 0.001 (no exponent, no trailing zeros)."""
+    """A number as a filer writes it: 3, 12.5, 0.001 (no exponent, no trailing zeros)."""
+    if isinstance(d, int):
+        return str(d)
     if d == d.to_integral_value():
         return str(d.quantize(Decimal(1)))
     s = format(d.normalize(), "f")
@@ -102,14 +108,23 @@ def figure(cell) -> Read:
     if kind == "n":
         if not text:
             return BLANK
+        hit = _INTS.get(text)
+        if hit is not None:
+            return hit
+        if text.isdigit() and len(text) <= 15:  # the common case: a whole number, exact as an int
+            n = int(text)
+            read = Read(n, "num", n)
+            if len(text) <= 4 and len(_INTS) < 20000:
+                _INTS[text] = read
+            return read
         try:
             d = excel_decimal(text)
         except (InvalidOperation, ValueError):
             return Read(text, "text", text=text)
-        return Read(json_number(d), "num", d, text=plain(d))
+        return Read(json_number(d), "num", d)
     if kind in ("s", "str", "inlineStr", "d"):
         if text == NA:
-            return Read(NA, "na", text=text)
+            return SLASH
         if text == "" or text.isspace():
             return Read(None, "blank", text=text)
         folded = _fold(text)

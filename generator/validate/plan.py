@@ -10,60 +10,72 @@ and a batch validates the same form a thousand times.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from functools import lru_cache
 
 from generator.forms.layout import COVER_SHEET, LABEL_COLUMNS, STAMP_FORM, STAMP_VERSION, FormLayout, layout
 from generator.forms.model import Form, Table
 
 
+@lru_cache(maxsize=8192)
 def fold_label(text: str) -> str:
     """A label as compared: NFKC (（ → (), no whitespace."""
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-@dataclass(slots=True)
+# Plain classes, not dataclasses: `yaojian validate` pays for every class it creates at
+# start-up (a dataclass costs ~1 ms to build).
+
+
 class Slot:
-    key: tuple
-    sheet: str  # the template's sheet name
-    row: int  # template row (grid sheets: the row of the row label)
-    col: int
-    reader: str  # figure text date tick
-    kind: str  # count amount text longtext date choice multi
-    row_label: str | None
-    column_label: str | None
-    unit: str | None = None
-    total: bool = False
-    label_row: int | None = None  # the template row whose label locates this slot
+    """One input of the template: its layout key, where the template has it, how to read it
+    and the form's own words for its place."""
+
+    __slots__ = ("key", "sheet", "row", "col", "reader", "kind", "row_label", "column_label", "unit", "total",
+                 "label_row")
+
+    def __init__(self, key: tuple, sheet: str, row: int, col: int, reader: str, kind: str, row_label: str | None,
+                 column_label: str | None, unit: str | None = None, total: bool = False, label_row: int | None = None):
+        self.key = key
+        self.sheet = sheet  # the template's sheet name
+        self.row = row  # template row
+        self.col = col
+        self.reader = reader  # figure text date tick
+        self.kind = kind  # count amount text longtext date choice multi
+        self.row_label = row_label
+        self.column_label = column_label
+        self.unit = unit
+        self.total = total
+        self.label_row = label_row  # the template row whose label locates this slot
 
 
-@dataclass(slots=True)
 class RowLabel:
-    """A row label of a grid sheet, searched for by its text in the label columns."""
+    """A row label of a grid sheet (or the cover), searched for by its text in the label columns."""
 
-    row: int
-    text: str
-    folded: str
-    block: str  # "rows" or "key_areas"
+    __slots__ = ("row", "text", "folded", "block")
+
+    def __init__(self, row: int, text: str, folded: str, block: str):
+        self.row, self.text, self.folded, self.block = row, text, folded, block
 
 
-@dataclass(slots=True)
 class SheetPlan:
-    name: str
-    kind: str  # cover grid cases sections
-    table: Table | None
-    title: str | None  # the title cell's text (A1), to find a renamed sheet
-    labels: list[RowLabel] = field(default_factory=list)
-    slots: list[Slot] = field(default_factory=list)
-    header_rows: tuple[int, int] = (0, 0)  # cases: the two header rows
-    first_label: str | None = None  # cases: the first column heading, to find the header
+    __slots__ = ("name", "kind", "table", "title", "labels", "slots", "header_rows", "first_label")
+
+    def __init__(self, name: str, kind: str, table: Table | None, title: str | None):
+        self.name = name
+        self.kind = kind  # cover grid cases sections
+        self.table = table
+        self.title = title  # the title cell's text (A1), to find a renamed sheet
+        self.labels: list[RowLabel] = []
+        self.slots: list[Slot] = []
+        self.header_rows = (0, 0)  # cases: the two header rows
+        self.first_label: str | None = None  # cases: the first column heading, to find the header
 
 
-@dataclass(slots=True)
 class Plan:
-    form: Form
-    layout: FormLayout
-    sheets: list[SheetPlan]
-    slots: dict[tuple, Slot]
+    __slots__ = ("form", "layout", "sheets", "slots")
+
+    def __init__(self, form: Form, layout: FormLayout, sheets: list[SheetPlan], slots: dict[tuple, Slot]):
+        self.form, self.layout, self.sheets, self.slots = form, layout, sheets, slots
 
     def sheet(self, name: str) -> SheetPlan:
         return next(s for s in self.sheets if s.name == name)

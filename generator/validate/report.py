@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from generator.findings import Finding
@@ -14,7 +13,6 @@ STOPPING_TEMPLATE = ("unknown-form", "template-outdated")
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 
-@dataclass
 class Report:
     """What was found in one filed workbook.
 
@@ -23,17 +21,34 @@ class Report:
     (its single finding says why: an unreadable file, an unknown form, an old template).
     """
 
-    file: str
-    form: str | None = None
-    form_version: str | None = None
-    unit: str | None = None
-    report_date: str | None = None
-    findings: list[Finding] = field(default_factory=list)
-    document: dict | None = None
-    stopped: bool = False
-    form_title: str | None = None
-    sheets: list[str] = field(default_factory=list)  # sheet order, for grouping
-    filed: Any = field(default=None, repr=False, compare=False)  # the Filed (for --previous)
+    __slots__ = ("file", "form", "form_version", "unit", "report_date", "findings", "document", "stopped",
+                 "form_title", "sheets", "filed")
+
+    def __init__(self, file: str, form: str | None = None, form_version: str | None = None, unit: str | None = None,
+                 report_date: str | None = None, findings: list[Finding] | None = None, document: dict | None = None,
+                 stopped: bool = False, form_title: str | None = None, sheets: list[str] | None = None,
+                 filed: Any = None):
+        self.file = file
+        self.form = form
+        self.form_version = form_version
+        self.unit = unit
+        self.report_date = report_date
+        self.findings: list[Finding] = findings if findings is not None else []
+        self.document = document
+        self.stopped = stopped
+        self.form_title = form_title
+        self.sheets: list[str] = sheets if sheets is not None else []  # sheet order, for grouping
+        self.filed = filed  # the Filed (the cumulative rule compares two of them)
+
+    def __repr__(self) -> str:
+        return f"Report({self.file!r}, form={self.form!r}, errors={self.errors}, warnings={self.warnings})"
+
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state):
+        for k, v in state.items():
+            setattr(self, k, v)
 
     @classmethod
     def stop(cls, file: str, finding: Finding, *, form=None, version: str | None = None) -> "Report":

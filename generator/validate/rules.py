@@ -13,8 +13,6 @@ the error).  Numbers are Decimals throughout.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterable
-
 from generator.findings import Finding
 from generator.forms.model import Rule, Table
 from generator.validate.document import Filed
@@ -64,16 +62,22 @@ def run(filed: Filed, plan: Plan, bad: set[tuple], windows: dict | None = None) 
     return out
 
 
-def _sum(items: Iterable) -> tuple[str, Decimal | str | None]:
-    """("ok", total) with "/" when every item is "/"; ("unverifiable", None) when any is None."""
-    total = Decimal(0)
+def _sum_keys(keys, vals: "Values") -> tuple[str, Decimal | str | None]:
+    """_sum over the values at `keys` (inlined lookups: this runs for every row)."""
+    bad = vals.bad
+    values = vals.filed.values
+    total = 0
     numbers = 0
-    for v in items:
-        if v is None:
+    for k in keys:
+        read = values.get(k)
+        if read is None or k in bad:
             return "unverifiable", None
-        if v is not NA:
-            total += v
+        state = read.state
+        if state == "num":
+            total += read.number
             numbers += 1
+        elif state != "na":
+            return "unverifiable", None
     return "ok", (total if numbers else NA)
 
 
@@ -88,17 +92,28 @@ def _show(v) -> str:
 # -- 合计 -----------------------------------------------------------------------------------
 
 
+_TOTAL_KEYS: dict[int, tuple] = {}
+
+
+def _total_keys(t: Table) -> list[tuple]:
+    """(row, part keys, total key) of every row of a grid, made once per table."""
+    hit = _TOTAL_KEYS.get(id(t))
+    if hit is None or hit[0] is not t:
+        keys = [(row, [(t.id, "rows", row.id, c.id) for c in t.columns], (t.id, "rows", row.id, t.total.id))
+                for row in t.rows]
+        hit = _TOTAL_KEYS[id(t)] = (t, keys)
+    return hit[1]
+
+
 def totals(t: Table, vals: Values) -> list[Finding]:
     if t.total is None:
         return []
     out = []
     filed = vals.filed
-    for row in t.rows:
-        keys = [(t.id, "rows", row.id, c.id) for c in t.columns]
-        tkey = (t.id, "rows", row.id, t.total.id)
+    for row, keys, tkey in _total_keys(t):
         if tkey in filed.absent or tkey in vals.bad:
             continue
-        status, expected = _sum(vals.get(k) for k in keys)
+        status, expected = _sum_keys(keys, vals)
         if status != "ok":
             continue
         read = vals.read(tkey)
@@ -107,13 +122,25 @@ def totals(t: Table, vals: Values) -> list[Finding]:
         found = read.number if read.state == "num" else NA
         if (found is NA and expected is NA) or (found is not NA and expected is not NA and found == expected):
             continue
-        if expected is NA and found is not NA and found == 0 and tkey in filed.formulas:
-            continue  # a SUM over "/" parts caches 0: the template's doing, not the filer's
+        if tkey in filed.formulas and found is not NA and found == _excel_sum(keys, vals):
+            # The template's SUM computed what Excel computes: it leaves out numbers stored
+            # as text (each has its normalized-value warning) and caches 0 over "/" parts.
+            continue
         parts = " + ".join(f"{c.label} {_show(vals.get(k))}" for c, k in zip(t.columns, keys))
         typo = _typo(t, keys, vals, found, expected)
         out.append(filed.finding("total-mismatch", tkey, {"parts": parts, "typo": typo[0], "typo_cell": typo[1]},
                                  value=_show(found), expected=_show(expected)))
     return out
+
+
+def _excel_sum(keys: list[tuple], vals: Values) -> Decimal:
+    """What Excel's SUM makes of the parts: numbers only, text (even "3") left out."""
+    total = Decimal(0)
+    for k in keys:
+        read = vals.read(k)
+        if read is not None and read.state == "num" and read.how is None and read.number is not None:
+            total += read.number
+    return total
 
 
 def _digits_off(a: str, b: str) -> str | None:
@@ -146,7 +173,8 @@ def _typo(t: Table, keys: list[tuple], vals: Values, found, expected) -> tuple[s
     filed = vals.filed
     if len(hits) == 1:
         c, k, v, fixed, how = hits[0]
-        cell = filed.where[k].cell if k in filed.where else ""
+        w = filed.place(k)
+        cell = w.cell if w is not None else ""
         return f"若合计无误，可能是“{c.label}”（{cell}）的 {plain(v)} 应为 {plain(fixed)}（{how}）。", cell
     if not hits:
         how = _digits_off(plain(expected), plain(found))
@@ -158,13 +186,25 @@ def _typo(t: Table, keys: list[tuple], vals: Values, found, expected) -> tuple[s
 # -- parts ≤ whole -------------------------------------------------------------------------
 
 
+_ROWS: dict[int, tuple] = {}
+
+
+def _rows(t: Table) -> dict:
+    """A table's rows by id, made once per table (Table.rows builds a tuple per call)."""
+    hit = _ROWS.get(id(t))
+    if hit is None or hit[0] is not t:
+        hit = _ROWS[id(t)] = (t, {r.id: r for r in t.rows})
+    return hit[1]
+
+
 def parts(t: Table, vals: Values) -> list[Finding]:
     out = []
     filed = vals.filed
-    for row in t.rows:
+    rows = _rows(t)
+    for row in rows.values():
         if not row.whole:
             continue
-        whole = t.row(row.whole)
+        whole = rows[row.whole]
         for c in t.columns:
             out.extend(_part(vals, (t.id, "rows", row.id, c.id), (t.id, "rows", whole.id, c.id),
                              row.label, whole.label))
@@ -186,7 +226,7 @@ def _part(vals: Values, part_key, whole_key, part_label, whole_label) -> list[Fi
     if p is None or w is None or p is NA or w is NA or p <= w:
         return []
     filed = vals.filed
-    where = filed.where.get(whole_key)
+    where = filed.place(whole_key)
     return [filed.finding("subitem-exceeds-parent", part_key,
                           {"part": part_label, "whole": whole_label, "whole_cell": where.cell if where else ""},
                           value=plain(p), expected=plain(w))]
@@ -205,7 +245,8 @@ def _declared(rule: Rule, t: Table | None, plan: Plan, vals: Values) -> list[Fin
 def _rows_of(t: Table, spec: dict) -> list:
     if "group" in spec:
         return [r for g in t.groups if g.id == spec["group"] for r in g.rows]
-    return [t.row(r) for r in spec.get("rows", ())]
+    rows = _rows(t)
+    return [rows[r] for r in spec.get("rows", ())]
 
 
 def _label_of(t: Table, spec: dict, rows: list) -> str:
@@ -221,18 +262,18 @@ def _label_of(t: Table, spec: dict, rows: list) -> str:
 def _same_count(rule: Rule, t: Table, plan: Plan, vals: Values) -> list[Finding]:
     a_rows = _rows_of(t, rule.params["a"])
     b_rows = _rows_of(t, rule.params["b"])
-    a_label, b_label = _label_of(t, rule.params["a"], a_rows), _label_of(t, rule.params["b"], b_rows)
     out = []
     filed = vals.filed
     for c in t.columns:
-        sa, a = _sum(vals.get((t.id, "rows", r.id, c.id)) for r in a_rows)
-        sb, b = _sum(vals.get((t.id, "rows", r.id, c.id)) for r in b_rows)
+        sa, a = _sum_keys([(t.id, "rows", r.id, c.id) for r in a_rows], vals)
+        sb, b = _sum_keys([(t.id, "rows", r.id, c.id) for r in b_rows], vals)
         if sa != "ok" or sb != "ok":
             continue
-        a0 = Decimal(0) if a is NA else a
-        b0 = Decimal(0) if b is NA else b
+        a0 = 0 if a is NA else a
+        b0 = 0 if b is NA else b
         if a0 == b0:
             continue
+        a_label, b_label = _label_of(t, rule.params["a"], a_rows), _label_of(t, rule.params["b"], b_rows)
         f = filed.finding("counts-differ", (t.id, "rows", b_rows[0].id, c.id),
                           {"a": a_label, "b": b_label, "a_sum": _show(a), "b_sum": _show(b)},
                           value=_show(b), expected=_show(a))
@@ -299,11 +340,12 @@ def _cases_within_bands(rule: Rule, t: Table | None, plan: Plan, vals: Values) -
         if not table_id:
             continue
         grid = form.table(table_id)
-        bands = [grid.row(b) for b in p["bands"]]
+        grid_rows = _rows(grid)
+        bands = [grid_rows[b] for b in p["bands"]]
         total = Decimal(0)
         ok = True
         for b in bands:
-            status, s = _sum(vals.get((grid.id, "rows", b.id, c.id)) for c in grid.columns)
+            status, s = _sum_keys([(grid.id, "rows", b.id, c.id) for c in grid.columns], vals)
             if status != "ok":
                 ok = False
                 break

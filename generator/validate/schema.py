@@ -39,8 +39,10 @@ def validator(schemas: Path, form: Form):
         key = ("fallback", form.id, form.version, id(form))
     hit = _COMPILED.get(key)
     if hit is None:
-        if key[0] == "fallback":
-            schema = fallback_schema(form)
+        if key[0] == "fallback":  # a project whose schemas/forms/ is not generated
+            from generator.forms.schema import form_schema
+
+            schema = form_schema(form)
         else:
             schema = json.loads(path.read_text(encoding="utf-8"))
         hit = _COMPILED[key] = jsonschema_rs.validator_for(schema, validate_formats=True)
@@ -56,6 +58,8 @@ def check(filed: Filed, plan: Plan, schemas: Path) -> tuple[list[Finding], set[t
         key = _key(list(err.instance_path))
         if key is None or key in bad or key in filed.absent:
             continue
+        if key in filed.formulas:
+            continue  # a 合计 the template's formula computed: its parts carry the findings
         bad.add(key)
         f = _finding(filed, plan, key, type(err.kind).__name__, err.instance)
         if f is not None:
@@ -74,6 +78,8 @@ def _key(path: list) -> tuple | None:
             return (t, path[2], path[3], None)
         if len(path) == 3:
             return (t, path[2])
+    if len(path) == 2 and path[0] == "tables":
+        return (path[1],)
     return None
 
 
@@ -87,10 +93,30 @@ def _finding(filed: Filed, plan: Plan, key: tuple, keyword: str, instance) -> Fi
     form = plan.form
     read = filed.values.get(key)
     typed = read.text if read is not None and read.text is not None else (None if instance is None else _shown(instance))
+    if keyword == "MaxLength" and isinstance(instance, str):
+        table = form.table(key[0]) if key[0] != "header" else None
+        if table is None:
+            label = form.header_field(key[1]).label
+        elif table.kind == "cases":
+            label = table.field(key[2]).label
+        else:
+            w = filed.place(key)
+            label = w.row_label if w is not None else key[-1]
+        return filed.finding("text-too-long", key, {"label": label, "limit": _limit(table, key, form),
+                                                    "count": len(instance)},
+                             value=instance[:20] + ("…" if len(instance) > 20 else ""))
     if key[0] == "header":
         f = form.header_field(key[1])
         return _field_finding(filed, key, f, keyword, instance, typed)
     table = form.table(key[0])
+    if len(key) == 1:
+        if table.kind == "cases" and keyword == "MaxItems" and isinstance(instance, list):
+            first = filed.place((table.id, table.capacity, table.fields[0].id, None))
+            f = Finding("too-many-cases", {"count": len(instance), "limit": table.capacity},
+                        value=str(len(instance)), expected=str(table.capacity), sheet=first.sheet if first else table.sheet,
+                        cell=first.cell if first else None, row=first.row_label if first else None)
+            return f
+        return None
     if table.kind == "grid":
         slot = plan.slots[key]
         if instance is None:
@@ -109,10 +135,23 @@ def _finding(filed: Filed, plan: Plan, key: tuple, keyword: str, instance) -> Fi
             hint = ""
             if table.none_answers:
                 hint = "如本期没有相关情况，请填写“" + "”或“".join(table.none_answers) + "”。"
-            label = filed.where[key].row_label if key in filed.where else key[1]
+            w = filed.place(key)
+            label = w.row_label if w is not None else key[1]
             return filed.finding("required-field", key, {"label": label, "hint": hint})
         return filed.finding("invalid-value", key, {"kind_hint": ""}, value=typed)
     return None  # pragma: no cover
+
+
+def _limit(table, key: tuple, form: Form) -> int:
+    from generator.forms.model import TEXT_LIMITS
+
+    if key[0] == "header":
+        f = form.header_field(key[1])
+    elif table is not None and table.kind == "cases":
+        f = table.field(key[2])
+    else:
+        return TEXT_LIMITS["longtext"]
+    return getattr(f, "text_limit", None) or TEXT_LIMITS.get(f.kind, 200)
 
 
 def _kind_hint(kind: str) -> str:
@@ -142,66 +181,3 @@ def _field_finding(filed: Filed, key: tuple, f, keyword: str, instance, typed) -
             return filed.finding("non-integer-count", key, {"unit": f.unit or "件"}, value=typed)
         return filed.finding("invalid-value", key, {"kind_hint": _kind_hint(f.kind)}, value=typed)
     return filed.finding("invalid-value", key, {"kind_hint": ""}, value=typed)
-
-
-# -- the schema, where schemas/forms/ does not hold one -----------------------------------
-
-_COUNT = {"type": ["integer", "string"], "minimum": 0, "pattern": "^/$"}
-_AMOUNT = {"type": ["number", "string"], "minimum": 0, "pattern": "^/$"}
-
-
-def fallback_schema(form: Form) -> dict:
-    """The filed document's schema in the agreed shape, for a project whose
-    schemas/forms/ has not been generated (the forms engineer's generator is the source)."""
-    def cell(kind: str, total: bool = False) -> dict:
-        s = dict(_COUNT if kind == "count" else _AMOUNT)
-        if total:
-            s["type"] = s["type"] + ["null"]
-        return s
-
-    def field(f) -> dict:
-        if f.is_choice:
-            s = {"type": "array", "items": {"enum": [o.id for o in f.options]}, "uniqueItems": True}
-            if f.kind == "choice":
-                s.update(minItems=1 if f.required else 0, maxItems=1)
-            else:
-                s["minItems"] = f.min
-            return s
-        if f.kind == "date":
-            base = {"type": "string", "format": "date"}
-        elif f.kind in ("amount", "count"):
-            base = {"type": "integer" if f.kind == "count" else "number", "minimum": 0}
-        else:
-            base = {"type": "string", "minLength": 1}
-        if not f.required:
-            return {"anyOf": [base, {"type": "null"}]} if f.kind not in ("text", "longtext") else {"type": ["string", "null"]}
-        return base
-
-    def obj(props: dict) -> dict:
-        return {"type": "object", "properties": props, "required": list(props), "additionalProperties": False}
-
-    tables = {}
-    for t in form.tables:
-        if t.kind == "grid":
-            cols = list(t.columns) + ([t.total] if t.total else [])
-            rows = {r.id: obj({c.id: cell(r.kind, t.total is not None and c.id == t.total.id) for c in cols})
-                    for r in t.rows}
-            props = {"rows": obj(rows)}
-            if t.key_areas:
-                props["key_areas"] = obj({r.id: obj({c.id: cell(r.kind) for c in t.key_areas.columns})
-                                          for r in t.key_areas.rows})
-            tables[t.id] = obj(props)
-        elif t.kind == "cases":
-            tables[t.id] = {"type": "array", "items": obj({f.id: field(f) for f in t.fields})}
-        elif t.kind == "sections":
-            tables[t.id] = obj({s.id: {"type": "string", "minLength": 1} for s in t.all_sections() if s.fillable})
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": form.title,
-        **obj({
-            "form": {"const": form.id},
-            "form_version": {"type": "string"},
-            "header": obj({f.id: field(f) for f in form.header}),
-            "tables": obj(tables),
-        }),
-    }
