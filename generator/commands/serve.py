@@ -54,9 +54,11 @@ def run(args):
 
     options = dict(
         host=args.host, port=args.port, threads=max(1, args.threads), ident="yaojian",
-        # waitress buffers a request body before the app sees it; bodies past this are cut
-        # off by waitress itself, smaller ones that are still too large get the Chinese page.
-        max_request_body_size=2 * service.max_upload + 1024 * 1024,
+        # waitress buffers a request body before the app sees it.  Bodies past this cap are
+        # refused by waitress itself while the headers are read (a plain 413); uploads under
+        # it that are still too large get the Chinese page with file-too-large, decided from
+        # Content-Length before the body is parsed.
+        max_request_body_size=max(4 * service.max_upload, service.max_upload + 16 * 1024 * 1024),
         clear_untrusted_proxy_headers=True,
     )
     if args.trusted_proxy:

@@ -50,12 +50,36 @@ def _project(root: str):
     return Project(Path(root))
 
 
-def check_file(path: str, root: str, previous: str | None = None, filename: str | None = None) -> Checked:
-    """Validate one file (in this process) and return plain data."""
+_PREVIOUS: dict[tuple[str, str], object] = {}
+_PREVIOUS_KEEP = 256
+
+
+def _previous_report(path: str, root: str):
+    """The validator's report on a stored previous filing, kept per process: stored files
+    are named by their content and never change, so the report cannot go stale."""
+    from generator.validate import validate
+
+    key = (root, path)
+    report = _PREVIOUS.pop(key, None)
+    if report is None:
+        report = validate(Path(path), project=_project(root))
+    _PREVIOUS[key] = report  # most recently used last
+    while len(_PREVIOUS) > _PREVIOUS_KEEP:
+        _PREVIOUS.pop(next(iter(_PREVIOUS)))
+    return report
+
+
+def check_file(path: str, root: str, previous: str | None = None, filename: str | None = None,
+               previous_immutable: bool = False) -> Checked:
+    """Validate one file (in this process) and return plain data.  `previous_immutable`:
+    the previous filing is a stored (content-named) file, whose report may be reused."""
     from generator.validate import validate
     from generator.validate.html import fragment
 
-    report = validate(Path(path), project=_project(root), previous=Path(previous) if previous else None, name=filename)
+    prev = None
+    if previous:
+        prev = _previous_report(previous, root) if previous_immutable else Path(previous)
+    report = validate(Path(path), project=_project(root), previous=prev, name=filename)
     return Checked(
         valid=bool(report.valid), errors=int(report.errors), warnings=int(report.warnings),
         report=report.to_dict(), html=fragment([report]), document=None if report.stopped else report.document,
@@ -127,8 +151,10 @@ class Checker:
         except TimeoutError:
             return Failure("校验超时")
 
-    def check(self, path: Path, previous: Path | None = None, filename: str | None = None) -> Checked | Failure:
-        return self._run(check_file, str(path), self.root, str(previous) if previous else None, filename)
+    def check(self, path: Path, previous: Path | None = None, filename: str | None = None,
+              previous_immutable: bool = False) -> Checked | Failure:
+        return self._run(check_file, str(path), self.root, str(previous) if previous else None, filename,
+                         previous_immutable)
 
     def annotate(self, path: Path, previous: Path | None, out: Path) -> Failure | None:
         result = self._run(annotate_file, str(path), self.root, str(previous) if previous else None, str(out))

@@ -88,7 +88,8 @@ def receive(
                 return Outcome("duplicate", existing)
             previous_slot = schedule.previous(slot)
             previous = ledger.latest_accepted(unit_id, slot.form, previous_slot.period) if previous_slot else None
-            checked = checker.check(incoming.path, ledger.file_path(previous) if previous else None, incoming.filename)
+            checked = checker.check(incoming.path, ledger.file_path(previous) if previous else None, incoming.filename,
+                                    previous_immutable=True)
             if isinstance(checked, Failure):
                 return Outcome("refused", findings=[Finding("validation-failed", {"reason": checked.reason}).to_dict()])
             if not checked.readable:
