@@ -150,3 +150,9 @@ def test_comparing_versions_matches_findings_by_code_and_place():
     assert c.remaining == [total_later, warn]
     assert (c.fixed_errors, c.new_errors) == (1, 1)
     assert c.summary == "改正 2 项，新增 1 项，仍有 2 项"
+
+
+def test_only_forms_with_running_totals_compare_with_the_previous_period(project):
+    from generator.service.schedule import load_schedule
+
+    assert load_schedule(project).cumulative_forms == {"monthly-progress"}

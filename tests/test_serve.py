@@ -493,3 +493,17 @@ def test_the_service_runs_on_postgresql(tmp_path, books, postgres_cluster):
         assert office.get("/rollup/download?form=monthly-progress&period=2022-05").body[:2] == b"PK"
     finally:
         srv.stop()
+
+
+def test_quarterly_reports_are_filed_without_a_previous_filing_check(server, project_m):
+    from generator.forms.model import load_forms
+
+    form = load_forms(project_m.forms)["quarterly-report"]
+    rng = random.Random(41)
+    q2 = random_document(form, "区公安局", "2022-06-18", rng)
+    q3 = random_document(form, "区公安局（新名称）", "2022-09-18", rng)  # a name change is no error here
+    c = unit_client(server)
+    r = c.upload(workbook_bytes(project_m, form, q2), "二季度.xlsx", form="quarterly-report", period="2022-Q2")
+    assert r.status == 200 and "通过" in r.text, r.codes()
+    r = c.upload(workbook_bytes(project_m, form, q3), "三季度.xlsx", form="quarterly-report", period="2022-Q3")
+    assert r.status == 200 and "previous-mismatch" not in r.codes() and "0 个错误" in r.text, r.codes()

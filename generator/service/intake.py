@@ -10,8 +10,9 @@ The unit is the login's, never the file's or the form's.  What a unit gets back:
               (the validator's own code: unreadable-file, unsafe-xml, file-too-large, …),
               or is another form than the one picked.
 
-The validator sees the unit's latest accepted filing of the previous period as
-`previous`, for the rule that cumulative figures never fall.
+For a form with running totals (表2–4 of the monthly form), the validator sees the
+unit's latest accepted filing of the previous period as `previous`, for the rule that
+cumulative figures never fall.
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ def receive(
             existing = ledger.find(unit_id, slot.form, slot.period, incoming.sha256)
             if existing is not None:
                 return Outcome("duplicate", existing)
-            previous_slot = schedule.previous(slot)
+            # Only forms with running totals compare with the previous period's filing.
+            previous_slot = schedule.previous(slot) if slot.form in schedule.cumulative_forms else None
             previous = ledger.latest_accepted(unit_id, slot.form, previous_slot.period) if previous_slot else None
             checked = checker.check(incoming.path, ledger.file_path(previous) if previous else None, incoming.filename,
                                     previous_immutable=True)

@@ -75,6 +75,7 @@ class Schedule:
     recipient_name: str | None
     slots: list[Slot] = field(default_factory=list)
     form_titles: dict[str, str] = field(default_factory=dict)
+    cumulative_forms: set[str] = field(default_factory=set)  # forms whose figures are running totals
 
     def forms(self) -> list[str]:
         seen: list[str] = []
@@ -225,13 +226,14 @@ def _organisation_names(content_dir: Path) -> dict[str, str]:
     return names
 
 
-def _form_titles(forms_dir: Path) -> dict[str, str]:
-    titles: dict[str, str] = {}
-    for path in sorted(forms_dir.glob("*.yaml")):
-        data = _load_yaml(path) or {}
-        if isinstance(data, dict) and "id" in data:
-            titles[data["id"]] = data.get("title", data["id"])
-    return titles
+def _forms_facts(forms_dir: Path) -> tuple[dict[str, str], set[str]]:
+    """(title by form id, ids of forms with a cumulative table)."""
+    from generator.forms.model import load_forms
+
+    forms = load_forms(forms_dir)
+    titles = {fid: f.title for fid, f in forms.items()}
+    cumulative = {fid for fid, f in forms.items() if any(t.cumulative for t in f.tables)}
+    return titles, cumulative
 
 
 def load_schedule(project, campaign: str | None = None) -> Schedule:
@@ -255,10 +257,11 @@ def load_schedule(project, campaign: str | None = None) -> Schedule:
     recipients = [r for e in data.get("reporting") or () for r in _as_list(e.get("recipient"))]
     recipient = recipients[0] if recipients else None
     names = _organisation_names(project.content)
+    titles, cumulative = _forms_facts(project.forms)
     return Schedule(
         campaign=data["id"], title=data.get("title", data["id"]), place=data.get("place", ""),
         recipient=recipient, recipient_name=names.get(recipient) if recipient else None,
-        slots=slots, form_titles=_form_titles(project.forms),
+        slots=slots, form_titles=titles, cumulative_forms=cumulative,
     )
 
 
