@@ -132,8 +132,9 @@ def bench_rollup(project, tmp: Path, units: int) -> None:
     report = validate(out, project=project)
     t_valid = time.perf_counter() - t
     ledger.close()
-    cases = len(result.rollup.document["tables"]["major_cases"])
-    print(f"汇总：{units} 个单位（{cases} 个大案要案）：读取台账并相加 {t_sum:.2f} 秒，"
+    listed = len(result.rollup.document["tables"]["major_cases"])
+    cases = sum(len(v) for v in result.rollup.all_cases.values())
+    print(f"汇总：{units} 个单位（{cases} 个大案要案，表1 列出 {listed} 个）：读取台账并相加 {t_sum:.2f} 秒，"
           f"连同写出工作簿（含各单位明细表） {t_all:.2f} 秒；")
     print(f"  汇总表 {len(data) / 1024:.0f} KB，校验 {t_valid:.2f} 秒：{'通过' if report.valid else '未通过'}"
           f"（{report.errors} 个错误，{report.warnings} 个警告）")

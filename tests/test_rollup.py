@@ -228,3 +228,38 @@ def test_a_folder_with_two_filings_of_one_unit_sums_the_later(project, tmp_path)
     assert "c-early.xlsx" in r.stderr
     report = validate(out, project=project)
     assert assert_sums(form, [late, other], report.document) > 400
+
+
+def test_more_cases_than_the_template_holds_are_all_listed_on_their_own_sheet(project, tmp_path):
+    from openpyxl import load_workbook
+
+    from generator.rollup import to_bytes
+    from generator.rollup.sums import Filing, roll_up
+    from generator.validate import validate
+
+    form, docs = filings(project, ["甲单位", "乙单位", "丙单位"], seed=13)
+    capacity = form.table("major_cases").capacity
+    n = 0
+    for unit, doc in docs.items():
+        doc["tables"]["major_cases"] = []
+        for i in range(capacity // 2 + 5):
+            n += 1
+            doc["tables"]["major_cases"].append({
+                "number": f"{i + 1:03d}", "name": f"{unit}第{i + 1}案", "category": ["drug"], "clue_source": ["inspection"],
+                "situation": ["criminal_referral"], "progress": ["filed"], "value": round(1 + (n * 37 % 4800) / 100, 2),
+                "penalty": None, "planned_close": "2022-12-31", "summary": "案情。"})
+    r = roll_up(form, [Filing(u, d) for u, d in docs.items()], unit="永川区工作小组办公室", report_date="2022-06-01")
+    out = tmp_path / "many.xlsx"
+    out.write_bytes(to_bytes(r, project))
+    report = validate(out, project=project)
+    assert report.valid, [f.to_dict() for f in report.findings][:5]
+    listed = report.document["tables"]["major_cases"]
+    every = [c for d in docs.values() for c in d["tables"]["major_cases"]]
+    assert len(listed) == capacity < len(every) == n
+    assert sorted((dec(c["value"]) for c in listed), reverse=True) == sorted((dec(c["value"]) for c in every), reverse=True)[:capacity]
+    assert "全部案件见「表1 全部案件」工作表" in report.document["header"]["note"]
+    ws = load_workbook(out)["表1 全部案件"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == n
+    assert {(row[0], row[1]) for row in rows} == {(u, f"{u}·{c['number']}") for u, d in docs.items() for c in d["tables"]["major_cases"]}
+    assert rows[0][3] == "药品"  # ticks shown as their labels

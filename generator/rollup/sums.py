@@ -9,7 +9,9 @@ document plus, for every figure, the per-unit values behind it.
   binary floats; counts stay whole numbers.
 - 合计 is recomputed from the district's stage figures by the same rule, not summed from
   the units' 合计 cells.
-- 表1 lists every unit's cases, the 编号 prefixed with the unit's name.
+- 表1 lists every unit's cases, the 编号 prefixed with the unit's name; past the template's
+  rows (the form's capacity, which the validator enforces) it lists the largest by value,
+  and a sheet of its own (表1 全部案件) lists them all.
 - Free-text sections are the units' texts, each headed with the unit's name.
 """
 
@@ -53,6 +55,13 @@ class RollUp:
     lines: list[Line] = field(default_factory=list)
     texts: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (table, section, per-unit text)
     skipped: list[str] = field(default_factory=list)  # values that were neither figures nor "/"
+    # 表1 (cases tables): every unit's cases, (unit, case) — the sheet 表1 holds at most the
+    # template's capacity of them; where there are more, all are listed on a sheet of their own.
+    all_cases: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)
+
+    def overflowing(self) -> list[str]:
+        """Ids of the cases tables holding more cases than their template has rows."""
+        return [t.id for t in self.form.tables if t.kind == "cases" and len(self.all_cases.get(t.id, ())) > t.capacity]
 
 
 def to_decimal(value: Any) -> Decimal | None:
@@ -139,9 +148,10 @@ def _grid(t: Table, docs: list[dict], out: dict, lines: list[Line], skipped: lis
     out[t.id] = table_out
 
 
-def _cases(t: Table, filings: list[Filing]) -> list[dict]:
+def _cases(t: Table, filings: list[Filing]) -> list[tuple[str, dict]]:
+    """Every unit's cases, each 编号 prefixed with the unit's name."""
     number = next((f for f in t.fields if f.id == "number"), None) or (t.fields[0] if t.fields else None)
-    cases: list[dict] = []
+    cases: list[tuple[str, dict]] = []
     for filing in filings:
         for case in (filing.document.get("tables", {}).get(t.id) or []):
             if not isinstance(case, dict):
@@ -151,8 +161,22 @@ def _cases(t: Table, filings: list[Filing]) -> list[dict]:
                 own = case.get(number.id)
                 own = "" if own is None else str(own).strip()
                 case[number.id] = f"{filing.unit}·{own}" if own else filing.unit
-            cases.append(case)
+            cases.append((filing.unit, case))
     return cases
+
+
+def _listed(t: Table, cases: list[tuple[str, dict]]) -> list[dict]:
+    """The cases the sheet 表1 holds: all of them, or — past the template's capacity — the
+    largest by value (货值), so the filing stays within its form."""
+    if len(cases) <= t.capacity:
+        return [c for _, c in cases]
+    amount = next((f.id for f in t.fields if f.kind == "amount"), None)
+
+    def value(item: tuple[str, dict]) -> Decimal:
+        return (to_decimal(item[1].get(amount)) if amount else None) or Decimal(0)
+
+    order = sorted(range(len(cases)), key=lambda i: (-value(cases[i]), i))[: t.capacity]
+    return [cases[i][1] for i in sorted(order, key=lambda i: (-value(cases[i]), i))]
 
 
 def _sections(t: Table, filings: list[Filing], texts: list) -> dict[str, str]:
@@ -187,15 +211,21 @@ def roll_up(form: Form, filings: list[Filing], *, unit: str, report_date: str, n
     lines: list[Line] = []
     skipped: list[str] = []
     texts: list = []
+    all_cases: dict[str, list[tuple[str, dict]]] = {}
     for t in form.tables:
         if t.kind == "grid":
             _grid(t, docs, tables, lines, skipped, units)
         elif t.kind == "cases":
-            tables[t.id] = _cases(t, filings)
+            all_cases[t.id] = _cases(t, filings)
+            tables[t.id] = _listed(t, all_cases[t.id])
         elif t.kind == "sections":
             tables[t.id] = _sections(t, filings, texts)
     if note is None:
         note = f"本表由 {len(units)} 个单位最新通过校验的报送汇总而成（{'、'.join(units[:20])}{'等' if len(units) > 20 else ''}）；各数字的单位明细见「各单位明细」工作表。"
+        for t in form.tables:
+            if t.kind == "cases" and len(all_cases[t.id]) > t.capacity:
+                note += (f"{t.heading or t.sheet} 共 {len(all_cases[t.id])} 个案件，超出模板的 {t.capacity} 行，"
+                         f"表中列出货值最大的 {t.capacity} 个，全部案件见「{overflow_sheet(t)}」工作表。")
     header: dict[str, Any] = {}
     for f in form.header:
         header[f.id] = None
@@ -203,4 +233,9 @@ def roll_up(form: Form, filings: list[Filing], *, unit: str, report_date: str, n
     if any(f.id == "note" for f in form.header):
         header["note"] = note
     document = {"form": form.id, "form_version": form.version, "header": header, "tables": tables}
-    return RollUp(form, units, document, lines, texts, skipped)
+    return RollUp(form, units, document, lines, texts, skipped, all_cases)
+
+
+def overflow_sheet(t: Table) -> str:
+    """The name of the sheet listing every case when there are more than 表1 holds."""
+    return f"{t.sheet.split()[0]} 全部案件"
