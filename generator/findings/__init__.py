@@ -8,13 +8,14 @@ location; reporters render them late.  Rendering never raises.
 
 from __future__ import annotations
 
+import json
+import os
 import string
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
-
-import yaml
 
 SEVERITIES = ("error", "warning")
 SEVERITY_ZH = {"error": "错误", "warning": "警告"}
@@ -79,12 +80,44 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _raw_areas() -> list[dict]:
+    """The catalogue files' data, from a JSON cache while they are unchanged.
+
+    `yaojian validate` renders messages on every run: parsing the YAML (and importing
+    PyYAML) would cost ~30 ms of its start-up; the cache, keyed by each file's name,
+    size and mtime, costs under 1 ms.  A cache that cannot be read or written is not used.
+    """
+    paths = sorted(_HERE.glob("*.yaml"))
+    stamp = [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in paths]
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yaojian"
+    import hashlib
+
+    cache = base / f"findings-{hashlib.sha256(str(_HERE.resolve()).encode()).hexdigest()[:16]}.json"
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if cached.get("stamp") == stamp and cached.get("where") == str(_HERE.resolve()):
+            return cached["areas"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = [yaml.load(p.read_text(encoding="utf-8"), Loader=loader) for p in paths]
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=cache.parent, delete=False, suffix=".tmp") as fh:
+            fh.write(json.dumps({"stamp": stamp, "where": str(_HERE.resolve()), "areas": raw}, ensure_ascii=False))
+        os.replace(fh.name, cache)
+    except (OSError, TypeError, ValueError):
+        pass
+    return raw
+
+
 @lru_cache(maxsize=1)
 def areas() -> tuple[Area, ...]:
     """Every area of the catalogue, in file order (sorted by file name)."""
     out = []
-    for path in sorted(_HERE.glob("*.yaml")):
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    for raw in _raw_areas():
         area_id = raw["area"]
         kinds = tuple(
             Kind(
@@ -164,7 +197,10 @@ class Finding:
 
     @property
     def remedy(self) -> str:
-        return render(self._variant().get("remedy", self.kind.remedy), self.params)
+        params = dict(self.params)
+        params.setdefault("value", self.value)
+        params.setdefault("expected", self.expected)
+        return render(self._variant().get("remedy", self.kind.remedy), params)
 
     def where(self) -> str:
         """The location in the form's own words: 表2 · 现场检查（件）× 经营 (E7)."""
