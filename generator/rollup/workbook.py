@@ -1,0 +1,270 @@
+"""Writing a filed document into the form's own blank workbook, through the layout.
+
+The blank workbook is the one units download (`generator.forms.workbook`); every value
+goes to the cell the layout gives its key, so the result is a filing like any unit's and
+passes `yaojian validate`.  A roll-up adds the sheet 各单位明细 with the per-unit values
+behind every figure.  Text is always written as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from copy import copy
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from generator.forms.layout import layout
+from generator.forms.model import Form
+
+BREAKDOWN_SHEET = "各单位明细"
+TICK = "√"
+
+
+_BLANKS: dict[tuple[str, str, str], bytes] = {}
+
+
+def _blank(form: Form, project):
+    """The form's blank workbook (the one units download), loaded by openpyxl."""
+    from openpyxl import load_workbook
+
+    key = (str(project.root), form.id, form.version)
+    data = _BLANKS.get(key)
+    if data is None:
+        from generator import content as content_mod
+        from generator.forms.workbook import build_workbook
+
+        buf = io.BytesIO()
+        build_workbook(form, content_mod.load(project)).save(buf)
+        data = _BLANKS[key] = buf.getvalue()
+    return load_workbook(io.BytesIO(data))
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return value
+    return value
+
+
+def _put(ws, row: int, col: int, value: Any, *, kind: str | None = None) -> None:
+    cell = ws.cell(row, col)
+    if kind == "date":
+        value = _as_date(value)
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else value
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # a text beginning with "=" stays text
+    elif isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+
+
+def _copy_style(src, dst) -> None:
+    # The cell's style ids (font, border, fill, format, protection, alignment) as one
+    # array: copying it reuses the workbook's existing styles instead of re-adding each.
+    if src.has_style:
+        dst._style = copy(src._style)
+
+
+def fill(form: Form, document: dict, project, wb=None):
+    """An openpyxl workbook of `form` holding `document`, and the 合计 values to cache.
+
+    合计 cells keep the template's formula (a hand-written number there is a warning);
+    the values they compute are returned as {sheet: {cell: value}} for `cache_totals`.
+    """
+    wb = wb if wb is not None else _blank(form, project)
+    lay = layout(form)
+    places: dict[tuple, tuple[str, Any]] = {}
+    totals: dict[str, dict[str, Any]] = {}
+    for sheet in lay.sheets:
+        for key, place in sheet.inputs.items():
+            places[key] = (sheet.name, place)
+    header = document.get("header") or {}
+    for f in form.header:
+        sheet, place = places[("header", f.id)]
+        _put(wb[sheet], place.row, place.col, header.get(f.id), kind=f.kind)
+    tables = document.get("tables") or {}
+    for t in form.tables:
+        data = tables.get(t.id)
+        if data is None:
+            continue
+        if t.kind == "grid":
+            for block in ("rows", "key_areas"):
+                for row_id, cols in (data.get(block) or {}).items():
+                    for col_id, value in (cols or {}).items():
+                        hit = places.get((t.id, block, row_id, col_id))
+                        if hit is None:
+                            continue
+                        if hit[1].role == "total" and wb[hit[0]].cell(hit[1].row, hit[1].col).data_type == "f":
+                            totals.setdefault(hit[0], {})[hit[1].ref] = value
+                        else:
+                            _put(wb[hit[0]], hit[1].row, hit[1].col, value)
+        elif t.kind == "cases":
+            _cases(wb, t, data, places)
+        elif t.kind == "sections":
+            for section_id, text in (data or {}).items():
+                hit = places.get((t.id, section_id))
+                if hit is not None:
+                    _put(wb[hit[0]], hit[1].row, hit[1].col, text)
+    return wb, totals
+
+
+def _cases(wb, t, cases: list, places: dict) -> None:
+    """One row per case: row i sits i rows below the template's first case row (the list
+    may run past the template's capacity; those rows take the first row's style)."""
+    for i, case in enumerate(cases):
+        for f in t.fields:
+            targets = [(o.id, places.get((t.id, 0, f.id, o.id))) for o in f.options] if f.is_choice else [(None, places.get((t.id, 0, f.id, None)))]
+            value = case.get(f.id)
+            for option_id, hit in targets:
+                if hit is None:
+                    continue
+                ws = wb[hit[0]]
+                row, col = hit[1].row + i, hit[1].col
+                if i >= t.capacity:
+                    _copy_style(ws.cell(hit[1].row, col), ws.cell(row, col))
+                if option_id is None:
+                    _put(ws, row, col, value, kind=f.kind)
+                else:
+                    chosen = value if isinstance(value, (list, tuple)) else ([value] if value else [])
+                    _put(ws, row, col, TICK if option_id in chosen else None)
+
+
+def add_breakdown(wb, rollup) -> None:
+    """The sheet 各单位明细: every figure of the roll-up and each unit's value behind it."""
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb.create_sheet(BREAKDOWN_SHEET)
+    head = ["表", "项目", "栏目", "汇总", *rollup.units]
+    ws.append(head)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    r = 2
+    for line in rollup.lines:
+        values = [line.table, line.row_label, line.column_label + ("（重新计算）" if line.total else ""), line.value, *line.parts]
+        for c, v in enumerate(values, start=1):
+            _put(ws, r, c, v)
+        r += 1
+    for table_id, section_id, texts in rollup.texts:
+        t = rollup.form.table(table_id)
+        for c, v in enumerate([t.heading or t.sheet, section_id, "文字", "", *texts], start=1):
+            _put(ws, r, c, v)
+        r += 1
+    ws.freeze_panes = "E2"
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 30
+    ws.column_dimensions["C"].width = 18
+
+
+def add_all_cases(wb, rollup) -> None:
+    """For each cases table holding more cases than its template's rows: a sheet listing
+    every case with its unit (the form's own column headings, ticks as their labels)."""
+    from openpyxl.styles import Alignment, Font
+
+    from generator.rollup.sums import overflow_sheet
+
+    for t in rollup.form.tables:
+        if t.kind != "cases" or t.id not in rollup.overflowing():
+            continue
+        ws = wb.create_sheet(overflow_sheet(t))
+        head = ["单位", *[f.label + (f"（{f.unit}）" if f.unit else "") for f in t.fields]]
+        ws.append(head)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for r, (unit, case) in enumerate(rollup.all_cases[t.id], start=2):
+            values = [unit]
+            for f in t.fields:
+                v = case.get(f.id)
+                if f.is_choice:
+                    chosen = v if isinstance(v, (list, tuple)) else ([v] if v else [])
+                    v = "、".join(o.label for o in f.options if o.id in chosen)
+                values.append(v)
+            for c, v in enumerate(values, start=1):
+                _put(ws, r, c, v)
+        ws.freeze_panes = "B2"
+
+
+def save(wb, out: str | os.PathLike, totals: dict[str, dict[str, Any]] | None = None) -> Path:
+    """Save atomically: a temp file beside the target, then renamed over it."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".rollup-", suffix=".xlsx", dir=out.parent)
+    os.close(fd)
+    try:
+        Path(tmp).write_bytes(to_bytes(wb, totals))
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out
+
+
+def to_bytes(wb, totals: dict[str, dict[str, Any]] | None = None) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    return cache_totals(data, totals) if totals else data
+
+
+def _cached(value: Any) -> tuple[str, str]:
+    """(type attribute, <v> text) of a formula's cached result."""
+    if isinstance(value, str):
+        return ' t="str"', escape(value)
+    if isinstance(value, Decimal):
+        return "", format(value, "f")
+    if value is None:
+        return ' t="str"', ""
+    return "", str(value)
+
+
+def cache_totals(data: bytes, totals: dict[str, dict[str, Any]]) -> bytes:
+    """Write each 合计 formula's result as its cached value (`<v>`), as Excel would on save.
+
+    openpyxl stores formulas without results; a reader that does not calculate (or a
+    program that compares) then sees nothing.  The formula stays; only `<v>` is filled.
+    """
+    import re
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    src = zipfile.ZipFile(io.BytesIO(data))
+    book = ET.fromstring(src.read("xl/workbook.xml"))
+    rels = ET.fromstring(src.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    parts: dict[str, dict[str, Any]] = {}
+    for sheet in book.find("m:sheets", ns):
+        name = sheet.get("name")
+        if name in totals:
+            target = targets[sheet.get(f"{{{ns['r']}}}id")].lstrip("/")
+            parts[target if target.startswith("xl/") else "xl/" + target] = totals[name]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            cells = parts.get(info.filename)
+            if cells:
+                text = body.decode("utf-8")
+
+                def sub(m: "re.Match") -> str:
+                    ref = m.group(1)
+                    if ref not in cells:
+                        return m.group(0)
+                    kind, v = _cached(cells[ref])
+                    attrs = re.sub(r'\s+t="[^"]*"', "", m.group(2))
+                    return f'<c r="{ref}"{attrs}{kind}><f>{m.group(3)}</f><v>{v}</v></c>'
+
+                text = re.sub(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f>(?:<v\s*/>|<v>[^<]*</v>)?</c>', sub, text)
+                body = text.encode("utf-8")
+            dst.writestr(info, body)
+    return out.getvalue()
