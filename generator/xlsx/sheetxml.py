@@ -33,8 +33,12 @@ _RPH = re.compile(rb"<rPh\b[^>]*?(?:/>|>[^<]*+(?:<(?!/rPh>)[^<]*+)*+</rPh>)")
 
 # <c r="B4" s="3" t="s"> then either "/>", a lone <v>…</v> (group 3), a formula and its
 # value (groups 4, 5), or other content (group 6, up to the first </c>).  Attribute values in <c> never hold "/" or ">".
+# LibreOffice writes every formula as <f aca="false">; that attribute (a recalculation
+# hint) is the only one the fast formula branch takes — shared or array formulas, whose
+# <f> carries t=/ref=/si=, go through the careful branch (group 6).
 _CELL = re.compile(rb'<c r="([A-Z]{1,3}+[0-9]{1,7}+)"([^>/]*+)'
-                   rb'(?:/>|>(?:<v>([^<]*+)</v></c>|<f>([^<]++)</f><v>([^<]*+)</v></c>|([^<]*+(?:<(?!/c>)[^<]*+)*+)</c>))')
+                   rb'(?:/>|>(?:<v>([^<]*+)</v></c>|<f(?: aca="(?:false|true)")?>([^<]++)</f><v>([^<]*+)</v></c>'
+                   rb'|([^<]*+(?:<(?!/c>)[^<]*+)*+)</c>))')
 _REF_SPLIT = re.compile(rb"([A-Z]+)([0-9]+)")
 # "B5" → (5, 2), shared by every read in the process (forms repeat their layout); cleared
 # when it grows past _REFS_MAX entries.
@@ -66,6 +70,7 @@ _SHEETDATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?worksheet\b")
 _DIMENSION = re.compile(rb"<dimension\b([^>]*)>")
 _MERGE = re.compile(rb"<mergeCell\b([^>]*)>")
+_MERGE_PLAIN = re.compile(rb'<mergeCell ref="([A-Z]{1,3}+)([0-9]{1,7}+):([A-Z]{1,3}+)([0-9]{1,7}+)"\s*/>')
 _PROTECTION = re.compile(rb"<sheetProtection\b([^>]*)>")
 
 _TYPES = frozenset(("n", "s", "b", "e", "str", "inlineStr", "d"))
@@ -149,6 +154,23 @@ def _header_tail(res: SheetResult, chunk: bytes, limits: Limits, budget: int) ->
         res.dimension = attrs_of(m.group(1)).get("ref")
     for m in _PROTECTION.finditer(chunk):
         res.protected = attrs_of(m.group(1)).get("sheet", "0").lower() in ("1", "true")
+    if b"<mergeCell" not in chunk:
+        return
+    plain = _MERGE_PLAIN.findall(chunk)
+    if len(plain) == chunk.count(b"<mergeCell ") and b"<mergeCell>" not in chunk:
+        # ~170 merged ranges in a filed form: reading them as plain tuples keeps the tail
+        # well under the cost of the cells themselves.
+        res.count += len(plain)
+        if res.count > budget:
+            raise too_many(limits)
+        append = res.merged.append
+        refs = _REFS
+        for c1, r1, c2, r2 in plain:
+            first, last = c1 + r1, c2 + r2
+            row1, col1 = refs.get(first) or _key(first)
+            row2, col2 = refs.get(last) or _key(last)
+            append((min(row1, row2), min(col1, col2), max(row1, row2), max(col1, col2)))
+        return
     for m in _MERGE.finditer(chunk):
         ref = attrs_of(m.group(1)).get("ref", "")
         res.count += 1
@@ -207,6 +229,12 @@ def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
     for found in _chunks(sd):
         n += len(found)
         for ref, attrs, v, f, fv, inner in found:
+            if not (v or f or inner):
+                # A formatted blank (<c …/>, <c …></c>): counted above, not a cell.  Its
+                # reference is checked as any other.
+                if ref not in refs and len(refs) < _REFS_MAX:
+                    refs[ref] = _key(ref)
+                continue
             key = refs.get(ref)
             if key is None:
                 key = _key(ref)
@@ -263,7 +291,7 @@ def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
                 cell = _complex_cell(inner, t, style, is_date, sst, limits, ref)
                 if cell is not None:
                     cells[key] = cell
-            # else: a formatted blank (<c …/>, <c …></c>, <c …><v></v></c>)
+            # else: <c …><v></v></c>, a blank too
     if n != expected:
         raise _Fallback
     res.count += n
