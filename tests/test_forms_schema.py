@@ -147,9 +147,12 @@ def test_shape_errors(forms, schemas):
     missing = copy.deepcopy(doc)
     del missing["tables"]["cosmetic"]["rows"]["closure" if "closure" in missing["tables"]["cosmetic"]["rows"] else "rectify"]
     assert py_keywords(schema, missing) == ["required"] == rs_keywords(schema, missing)
-    too_many = copy.deepcopy(doc)
-    too_many["tables"]["major_cases"] = too_many["tables"]["major_cases"] * 26
-    assert py_keywords(schema, too_many) == ["maxItems"] == rs_keywords(schema, too_many)
+    # More cases than the template's 50 rows is a valid document (the validator warns):
+    # the template's rows are a convenience, not a limit on what a unit may report.
+    many = copy.deepcopy(doc)
+    many["tables"]["major_cases"] = many["tables"]["major_cases"] * 26
+    assert len(many["tables"]["major_cases"]) > forms[M].table("major_cases").capacity
+    assert py_keywords(schema, many) == [] == rs_keywords(schema, many)
 
 
 def test_titles_name_the_cell_in_the_forms_own_words(schemas):

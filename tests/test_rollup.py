@@ -230,9 +230,9 @@ def test_a_folder_with_two_filings_of_one_unit_sums_the_later(project, tmp_path)
     assert assert_sums(form, [late, other], report.document) > 400
 
 
-def test_more_cases_than_the_template_holds_are_all_listed_on_their_own_sheet(project, tmp_path):
-    from openpyxl import load_workbook
-
+def test_more_cases_than_the_template_holds_all_stay_in_table_1(project, tmp_path):
+    """A district has more 大案要案 than one unit's template rows: none is dropped — they
+    continue below the template's rows, the validator reads them all and only warns."""
     from generator.rollup import to_bytes
     from generator.rollup.sums import Filing, roll_up
     from generator.validate import validate
@@ -253,13 +253,10 @@ def test_more_cases_than_the_template_holds_are_all_listed_on_their_own_sheet(pr
     out.write_bytes(to_bytes(r, project))
     report = validate(out, project=project)
     assert report.valid, [f.to_dict() for f in report.findings][:5]
+    assert [f.code for f in report.findings if not f.is_error] == ["too-many-cases"]
     listed = report.document["tables"]["major_cases"]
     every = [c for d in docs.values() for c in d["tables"]["major_cases"]]
-    assert len(listed) == capacity < len(every) == n
-    assert sorted((dec(c["value"]) for c in listed), reverse=True) == sorted((dec(c["value"]) for c in every), reverse=True)[:capacity]
-    assert "全部案件见「表1 全部案件」工作表" in report.document["header"]["note"]
-    ws = load_workbook(out)["表1 全部案件"]
-    rows = list(ws.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == n
-    assert {(row[0], row[1]) for row in rows} == {(u, f"{u}·{c['number']}") for u, d in docs.items() for c in d["tables"]["major_cases"]}
-    assert rows[0][3] == "药品"  # ticks shown as their labels
+    assert capacity < len(listed) == len(every) == n
+    assert {c["number"] for c in listed} == {f"{u}·{c['number']}" for u, d in docs.items() for c in d["tables"]["major_cases"]}
+    assert sum(dec(c["value"]) for c in listed) == sum(dec(c["value"]) for c in every)
+    assert "续列在模板行之下" in report.document["header"]["note"]

@@ -254,9 +254,8 @@ def _json_type(kind: str) -> str:
 def _cases(t: Table) -> dict:
     return {
         "title": t.heading,
-        "description": f"工作表「{t.sheet}」：一案一行，空行不计；最多 {t.capacity} 个案件。",
+        "description": f"工作表「{t.sheet}」：一案一行，空行不计；模板预留 {t.capacity} 行，更多的案件续填在下方各行。",
         "type": "array",
-        "maxItems": t.capacity,
         "items": {
             "title": f"{t.sheet} · 一个案件",
             "type": "object",

@@ -109,11 +109,10 @@ def from_folder(folder: Path, project, form_id: str | None, *, unit: str, report
 
 def build_workbook(rollup: RollUp, project):
     """(openpyxl workbook, 合计 values to cache) of a roll-up."""
-    from generator.rollup.workbook import add_all_cases, add_breakdown, fill
+    from generator.rollup.workbook import add_breakdown, fill
 
     wb, totals = fill(rollup.form, rollup.document, project)
     add_breakdown(wb, rollup)
-    add_all_cases(wb, rollup)
     return wb, totals
 
 

@@ -9,9 +9,9 @@ document plus, for every figure, the per-unit values behind it.
   binary floats; counts stay whole numbers.
 - 合计 is recomputed from the district's stage figures by the same rule, not summed from
   the units' 合计 cells.
-- 表1 lists every unit's cases, the 编号 prefixed with the unit's name; past the template's
-  rows (the form's capacity, which the validator enforces) it lists the largest by value,
-  and a sheet of its own (表1 全部案件) lists them all.
+- 表1 lists every unit's cases, the 编号 prefixed with the unit's name, all of them in 表1
+  itself: past the template's rows they continue below (the validator reads and checks
+  them all, with a warning that the template's rows were exceeded).
 - Free-text sections are the units' texts, each headed with the unit's name.
 """
 
@@ -55,13 +55,8 @@ class RollUp:
     lines: list[Line] = field(default_factory=list)
     texts: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (table, section, per-unit text)
     skipped: list[str] = field(default_factory=list)  # values that were neither figures nor "/"
-    # 表1 (cases tables): every unit's cases, (unit, case) — the sheet 表1 holds at most the
-    # template's capacity of them; where there are more, all are listed on a sheet of their own.
+    # 表1 (cases tables): every unit's cases, (unit, case), in the order 表1 lists them.
     all_cases: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)
-
-    def overflowing(self) -> list[str]:
-        """Ids of the cases tables holding more cases than their template has rows."""
-        return [t.id for t in self.form.tables if t.kind == "cases" and len(self.all_cases.get(t.id, ())) > t.capacity]
 
 
 def to_decimal(value: Any) -> Decimal | None:
@@ -165,20 +160,6 @@ def _cases(t: Table, filings: list[Filing]) -> list[tuple[str, dict]]:
     return cases
 
 
-def _listed(t: Table, cases: list[tuple[str, dict]]) -> list[dict]:
-    """The cases the sheet 表1 holds: all of them, or — past the template's capacity — the
-    largest by value (货值), so the filing stays within its form."""
-    if len(cases) <= t.capacity:
-        return [c for _, c in cases]
-    amount = next((f.id for f in t.fields if f.kind == "amount"), None)
-
-    def value(item: tuple[str, dict]) -> Decimal:
-        return (to_decimal(item[1].get(amount)) if amount else None) or Decimal(0)
-
-    order = sorted(range(len(cases)), key=lambda i: (-value(cases[i]), i))[: t.capacity]
-    return [cases[i][1] for i in sorted(order, key=lambda i: (-value(cases[i]), i))]
-
-
 def _sections(t: Table, filings: list[Filing], texts: list) -> dict[str, str]:
     out: dict[str, str] = {}
     for section in t.all_sections():
@@ -217,15 +198,15 @@ def roll_up(form: Form, filings: list[Filing], *, unit: str, report_date: str, n
             _grid(t, docs, tables, lines, skipped, units)
         elif t.kind == "cases":
             all_cases[t.id] = _cases(t, filings)
-            tables[t.id] = _listed(t, all_cases[t.id])
+            tables[t.id] = [case for _, case in all_cases[t.id]]
         elif t.kind == "sections":
             tables[t.id] = _sections(t, filings, texts)
     if note is None:
         note = f"本表由 {len(units)} 个单位最新通过校验的报送汇总而成（{'、'.join(units[:20])}{'等' if len(units) > 20 else ''}）；各数字的单位明细见「各单位明细」工作表。"
         for t in form.tables:
             if t.kind == "cases" and len(all_cases[t.id]) > t.capacity:
-                note += (f"{t.heading or t.sheet} 共 {len(all_cases[t.id])} 个案件，超出模板的 {t.capacity} 行，"
-                         f"表中列出货值最大的 {t.capacity} 个，全部案件见「{overflow_sheet(t)}」工作表。")
+                note += (f"{t.heading or t.sheet} 共 {len(all_cases[t.id])} 个案件，多于模板预留的 {t.capacity} 行，"
+                         f"超出的案件续列在模板行之下。")
     header: dict[str, Any] = {}
     for f in form.header:
         header[f.id] = None
@@ -234,8 +215,3 @@ def roll_up(form: Form, filings: list[Filing], *, unit: str, report_date: str, n
         header["note"] = note
     document = {"form": form.id, "form_version": form.version, "header": header, "tables": tables}
     return RollUp(form, units, document, lines, texts, skipped, all_cases)
-
-
-def overflow_sheet(t: Table) -> str:
-    """The name of the sheet listing every case when there are more than 表1 holds."""
-    return f"{t.sheet.split()[0]} 全部案件"

@@ -164,35 +164,6 @@ def add_breakdown(wb, rollup) -> None:
     ws.column_dimensions["C"].width = 18
 
 
-def add_all_cases(wb, rollup) -> None:
-    """For each cases table holding more cases than its template's rows: a sheet listing
-    every case with its unit (the form's own column headings, ticks as their labels)."""
-    from openpyxl.styles import Alignment, Font
-
-    from generator.rollup.sums import overflow_sheet
-
-    for t in rollup.form.tables:
-        if t.kind != "cases" or t.id not in rollup.overflowing():
-            continue
-        ws = wb.create_sheet(overflow_sheet(t))
-        head = ["单位", *[f.label + (f"（{f.unit}）" if f.unit else "") for f in t.fields]]
-        ws.append(head)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for r, (unit, case) in enumerate(rollup.all_cases[t.id], start=2):
-            values = [unit]
-            for f in t.fields:
-                v = case.get(f.id)
-                if f.is_choice:
-                    chosen = v if isinstance(v, (list, tuple)) else ([v] if v else [])
-                    v = "、".join(o.label for o in f.options if o.id in chosen)
-                values.append(v)
-            for c, v in enumerate(values, start=1):
-                _put(ws, r, c, v)
-        ws.freeze_panes = "B2"
-
-
 def save(wb, out: str | os.PathLike, totals: dict[str, dict[str, Any]] | None = None) -> Path:
     """Save atomically: a temp file beside the target, then renamed over it."""
     out = Path(out)

@@ -53,6 +53,8 @@ def run(filed: Filed, plan: Plan, bad: set[tuple], windows: dict | None = None) 
         if t.kind == "grid":
             out.extend(totals(t, vals))
             out.extend(parts(t, vals))
+        elif t.kind == "cases":
+            out.extend(capacity(t, filed))
         for rule in t.rules:
             out.extend(_declared(rule, t, plan, vals))
     for rule in form.rules:
@@ -60,6 +62,18 @@ def run(filed: Filed, plan: Plan, bad: set[tuple], windows: dict | None = None) 
     if windows:
         out.extend(_campaign(plan, vals, windows))
     return out
+
+
+def capacity(t: Table, filed: Filed) -> list[Finding]:
+    """More cases than the template has rows: every case is read and checked all the same
+    (nothing is dropped), but rows past the template have no dropdowns or prompts."""
+    count = filed.cases.get(t.id, 0)
+    if count <= t.capacity:
+        return []
+    first = filed.place((t.id, t.capacity, t.fields[0].id, None))
+    return [Finding("too-many-cases", {"count": count, "limit": t.capacity}, value=str(count),
+                    expected=str(t.capacity), sheet=first.sheet if first else t.sheet,
+                    cell=first.cell if first else None, row=first.row_label if first else None)]
 
 
 def _sum_keys(keys, vals: "Values") -> tuple[str, Decimal | str | None]:

@@ -110,12 +110,6 @@ def _finding(filed: Filed, plan: Plan, key: tuple, keyword: str, instance) -> Fi
         return _field_finding(filed, key, f, keyword, instance, typed)
     table = form.table(key[0])
     if len(key) == 1:
-        if table.kind == "cases" and keyword == "MaxItems" and isinstance(instance, list):
-            first = filed.place((table.id, table.capacity, table.fields[0].id, None))
-            f = Finding("too-many-cases", {"count": len(instance), "limit": table.capacity},
-                        value=str(len(instance)), expected=str(table.capacity), sheet=first.sheet if first else table.sheet,
-                        cell=first.cell if first else None, row=first.row_label if first else None)
-            return f
         return None
     if table.kind == "grid":
         slot = plan.slots[key]
