@@ -121,3 +121,18 @@ def test_field_options_for_criteria_that_point_into_a_form(project):
     assert field_options(project, "monthly-progress/drug/value")[0] == "10 万元以下（件）"
     assert field_options(project, "monthly-progress/nope/situation") == []
     assert field_options(project, "nonsense") == []
+
+
+def test_a_hostile_label_in_a_definition_reaches_the_page_as_text(project_copy):
+    """Labels are the maintainer's text: markup characters in them show as themselves,
+    never as HTML and never with a stray backslash."""
+    path = project_copy / "forms" / "monthly-progress.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("label: 现场检查（件）", 'label: "<b>现场检查</b>（件）=*x*"', 1)
+    path.write_text(text, encoding="utf-8")
+    proj = Project(project_copy)
+    page = next(p for p in pages(proj, content_mod.load(proj)) if p.path == "forms/monthly-progress.md")
+    html = render(page.markdown)
+    assert "<b>现场检查" not in html and "<em>x</em>" not in html
+    assert "&lt;b&gt;现场检查&lt;/b&gt;（件）=*x*" in html
+    assert "\\=" not in html and "\\&lt;" not in html

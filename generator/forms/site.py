@@ -1,7 +1,6 @@
 """The 报表 section of the site: an index and one page per form, all from the definitions.
 
-The site's page registry imports this module (see generator/site/registry.py on the site
-branch) and calls:
+The site's page registry (generator/site/registry.py) imports this module and calls:
 
 - `pages(project, content) -> list[Page]`: forms/index.md and forms/<FORM_ID>.md;
 - `write_workbooks(project, out_dir)`: the blank workbooks into site/downloads/;
@@ -18,31 +17,14 @@ written per table.  Links are docs paths from the root ("/documents/x.md#clause"
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.forms import describe as d
 from generator.forms.layout import cover_note
 from generator.forms.model import Form, Table, load_forms
-
-try:  # the site's own types once generator/site lands; a minimal stand-in until then
-    from generator.site.page import File, Page
-except ImportError:  # pragma: no cover - depends on which branches are merged
-
-    @dataclass
-    class Page:  # type: ignore[no-redef]
-        path: str
-        title: str
-        markdown: str
-        section: str
-        order: int = 0
-        nav: bool = True
-        search_exclude: bool = False
-
-    @dataclass
-    class File:  # type: ignore[no-redef]
-        path: str
-        data: bytes = field(repr=False)
+from generator.site.md import esc
+from generator.site.md import table as _table
+from generator.site.page import File, Page
 
 
 SECTION = "forms"
@@ -53,25 +35,9 @@ SCHEMA = "schemas/forms/{form}.schema.json"
 DOCUMENT_PAGE = "documents/{doc}.md"
 PERIOD_ZH = {"month": "每月", "quarter": "每季度", "campaign": "整个行动一次"}
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|#+!~^<>])")
-
-
-def esc(text) -> str:
-    """Text as inline Markdown that renders to exactly that text (one line)."""
-    if text is None:
-        return ""
-    s = str(text).replace("\r\n", "\n").replace("\n", " ").replace("&", "&amp;")
-    s = _MD_SPECIAL.sub(r"\\\1", s)
-    s = re.sub(r"^(\s*)(\d+)([.)])", r"\1\2\\\3", s)
-    return "\\" + s if s.startswith(("-", "=")) else s
-
-
 def md_table(headers: list[str], rows: list[list[str]]) -> str:
-    if not rows:
-        return ""
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
-    out += ["| " + " | ".join((c or "").replace("\n", " ") or "—" for c in row) + " |" for row in rows]
-    return "\n".join(out) + "\n"
+    """A Markdown table keeping every column (a field guide's columns are fixed)."""
+    return _table(headers, rows, keep_empty=True)
 
 
 # -- the provider --------------------------------------------------------------------------
