@@ -24,7 +24,7 @@ from generator.forms.layout import cover_note
 from generator.forms.model import Form, Table, load_forms
 from generator.site.md import esc
 from generator.site.md import table as _table
-from generator.site.page import File, Page
+from generator.site.page import Page
 
 
 SECTION = "forms"

@@ -6,12 +6,11 @@ every text against the string length limit."""
 from __future__ import annotations
 
 import re
-from pyexpat import ExpatError
 
 from generator.xlsx.limits import Limits, ReadError, unreadable
 from generator.xlsx.model import Cell
 from generator.xlsx.refs import MAX_COL, MAX_ROW, parse_range, parse_ref
-from generator.xlsx.xmltext import local, make_parser, ooxml_unescape
+from generator.xlsx.xmltext import local, ooxml_unescape, run_expat
 
 # Any element whose local name is "c": an upper bound of the cells an unusual part holds.
 _ANY_C = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
@@ -28,6 +27,16 @@ class SheetResult:
         self.dimension: str | None = None
         self.protected = False
         self.count = 0  # <c> elements seen, blanks included
+
+    def add_merge(self, ref: str, limits: Limits, budget: int) -> None:
+        """A merged range, counted against the cell budget like a cell."""
+        self.count += 1
+        if self.count > budget:
+            raise too_many(limits)
+        try:
+            self.merged.append(parse_range(ref))
+        except ValueError:
+            raise bad_ref(ref) from None
 
 
 def too_many(limits: Limits) -> ReadError:
@@ -76,19 +85,8 @@ def sst_expat(data: bytes, limits: Limits) -> list[str]:
         if state["in_t"]:
             buf.append(text)
 
-    _run_expat(data, start, end, chars, "共享字符串表")
+    run_expat(data, start, end, chars, "共享字符串表")
     return out
-
-
-def _run_expat(data: bytes, start, end, chars, what: str) -> None:
-    p = make_parser()
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = chars
-    try:
-        p.Parse(data, True)
-    except ExpatError as exc:
-        raise unreadable(f"{what}的 XML 结构损坏（第 {exc.lineno} 行）") from None
 
 
 def sheet_expat(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int) -> SheetResult:
@@ -173,14 +171,7 @@ def sheet_expat(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
         elif tag == "dimension":
             res.dimension = next((v for k, v in attrs.items() if local(k) == "ref"), None)
         elif tag == "mergeCell":
-            ref = next((v for k, v in attrs.items() if local(k) == "ref"), "")
-            res.count += 1
-            if res.count > budget:
-                raise too_many(limits)
-            try:
-                res.merged.append(parse_range(ref))
-            except ValueError:
-                raise bad_ref(ref) from None
+            res.add_merge(next((v for k, v in attrs.items() if local(k) == "ref"), ""), limits, budget)
         elif tag == "sheetProtection":
             a = {local(k): v for k, v in attrs.items()}
             res.protected = a.get("sheet", "0").lower() in ("1", "true")
@@ -211,7 +202,7 @@ def sheet_expat(data: bytes, sst: list[str], dates: list[bool], limits: Limits, 
         if st["cap"] is not None:
             buf.append(text)
 
-    _run_expat(data, start, end, chars, "工作表")
+    run_expat(data, start, end, chars, "工作表")
     return res
 
 

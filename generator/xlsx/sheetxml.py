@@ -17,7 +17,7 @@ import re
 from generator.xlsx.careful import SheetResult, bad_ref, sheet_expat, sst_expat, too_long, too_many
 from generator.xlsx.limits import Limits, ReadError, unreadable
 from generator.xlsx.model import Cell
-from generator.xlsx.refs import MAX_COL, MAX_ROW, col_number, parse_range
+from generator.xlsx.refs import MAX_COL, MAX_ROW, col_number
 from generator.xlsx.xmltext import attrs_of, check_declarations, ooxml_unescape, plain_utf8, unescape
 
 _PREFIXED = re.compile(rb"<[A-Za-z_][A-Za-z0-9_.\-]*:")
@@ -172,14 +172,7 @@ def _header_tail(res: SheetResult, chunk: bytes, limits: Limits, budget: int) ->
             append((min(row1, row2), min(col1, col2), max(row1, row2), max(col1, col2)))
         return
     for m in _MERGE.finditer(chunk):
-        ref = attrs_of(m.group(1)).get("ref", "")
-        res.count += 1
-        if res.count > budget:
-            raise too_many(limits)
-        try:
-            res.merged.append(parse_range(ref))
-        except ValueError:
-            raise bad_ref(ref) from None
+        res.add_merge(attrs_of(m.group(1)).get("ref", ""), limits, budget)
 
 
 def _sheet_fast(data: bytes, sst: list[str], dates: list[bool], limits: Limits, budget: int,

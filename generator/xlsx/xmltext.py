@@ -160,6 +160,18 @@ class Element:
             stack.extend(reversed(e.children))
 
 
+def run_expat(data: bytes, start, end, chars, what: str = "") -> None:
+    """Parse `data` with expat and these handlers; broken XML is unreadable-file."""
+    p = make_parser()
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = chars
+    try:
+        p.Parse(data, True)
+    except ExpatError as exc:
+        raise unreadable(f"{what or '文件'}的 XML 结构损坏（第 {exc.lineno} 行）") from None
+
+
 def parse_tree(data: bytes, what: str = "") -> Element:
     """Parse a small part into a light tree.  unsafe-xml on any declaration;
     unreadable-file when the XML is not well formed."""
@@ -178,14 +190,7 @@ def parse_tree(data: bytes, what: str = "") -> Element:
     def chars(text):
         stack[-1]._text.append(text)
 
-    p = make_parser()
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = chars
-    try:
-        p.Parse(data, True)
-    except ExpatError as exc:
-        raise unreadable(f"{what or '文件'}的 XML 结构损坏（第 {exc.lineno} 行）") from None
+    run_expat(data, start, end, chars, what)
     if not root.children:
         raise unreadable(f"{what or '文件'}内容为空")
     return root.children[0]
