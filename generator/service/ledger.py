@@ -248,16 +248,7 @@ class Ledger:
 
     def history(self, unit_id: int | None = None, form: str | None = None, period: str | None = None) -> list[Submission]:
         """Submissions, oldest first (by slot, then version)."""
-        q = _select()
-        if unit_id is not None:
-            q = q.where(submissions.c.unit_id == unit_id)
-        if form is not None:
-            q = q.where(submissions.c.form == form)
-        if period is not None:
-            q = q.where(submissions.c.period == period)
-        q = q.order_by(submissions.c.form, submissions.c.period, submissions.c.unit_id, submissions.c.version)
-        with db.read(self.engine) as conn:
-            return [_submission(r) for r in conn.execute(q)]
+        return self._listed(_select(), unit_id=unit_id, form=form, period=period)
 
     def summaries(self, form: str | None = None, period: str | None = None) -> list[Submission]:
         """Like `history`, without the report and document texts (for status pages)."""
@@ -265,10 +256,15 @@ class Ledger:
         q = _select(*light, units.c.name.label("unit"),
                     sa.literal("{}").label("report_json"), sa.literal("").label("report_html"),
                     sa.null().label("document_json"))
-        if form is not None:
-            q = q.where(submissions.c.form == form)
-        if period is not None:
-            q = q.where(submissions.c.period == period)
+        return self._listed(q, form=form, period=period)
+
+    def _listed(self, q, *, unit_id: int | None = None, form: str | None = None,
+                period: str | None = None) -> list[Submission]:
+        """Submissions of query `q` narrowed to a unit/form/period, by slot then version."""
+        for column, value in ((submissions.c.unit_id, unit_id), (submissions.c.form, form),
+                              (submissions.c.period, period)):
+            if value is not None:
+                q = q.where(column == value)
         q = q.order_by(submissions.c.form, submissions.c.period, submissions.c.unit_id, submissions.c.version)
         with db.read(self.engine) as conn:
             return [_submission(r) for r in conn.execute(q)]
