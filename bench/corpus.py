@@ -8,6 +8,8 @@ import random
 import zipfile
 from pathlib import Path
 
+from generator.xlsx.refs import col_letters
+
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -23,12 +25,7 @@ COLS = ["生产", "经营", "使用", "网络", "其他", "涉网", "无证经�
 SHEETS = ["表1 大案要案", "表2 药品", "表3 医疗器械", "表4 化妆品", "填表说明"]
 
 
-def _col(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+_col = col_letters
 
 
 def _styles() -> str:

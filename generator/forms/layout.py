@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.forms.model import Form, Table
+from generator.xlsx.refs import col_letters as column_letter
 
 COVER_SHEET = "填报说明"
 STAMP_FORM = "表单编号"
@@ -38,14 +39,6 @@ def cover_note(form: Form) -> str:
         "说明：请只在浅黄色单元格中填写" + ("；合计由公式自动计算" if totals else "") + "。"
         "各工作表已设保护以防误改（未设密码），请勿增删行列、改动标签文字或工作表名称，否则报表无法自动校验。"
     )
-
-
-def column_letter(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def cell_ref(row: int, col: int) -> str:
