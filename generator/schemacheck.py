@@ -46,9 +46,13 @@ def type_zh(value: Any) -> str:
     return type(value).__name__
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A Chinese "did you mean" tail, or ""."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+def suggest(word: object, choices: Iterable[object]) -> str:
+    """A Chinese "did you mean" tail for a misspelt key, id or value, or "".
+
+    Candidates that are not strings are ignored; they are tried in sorted order, so the
+    suggestion does not depend on the order of a set."""
+    pool = sorted(c for c in choices if isinstance(c, str))
+    match = difflib.get_close_matches(str(word), pool, n=1, cutoff=0.6)
     return f"，是否为「{match[0]}」？" if match else ""
 
 

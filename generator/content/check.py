@@ -8,14 +8,13 @@ must run forwards and stated shares must match their figures.
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from decimal import Decimal
 from typing import Any, Iterator
 
 from generator.content import KINDS, Content, as_list, squash
 from generator.findings import Finding
-from generator.schemacheck import SchemaSet
+from generator.schemacheck import SchemaSet, suggest
 from generator.yamlsrc import Source
 
 Path_ = tuple
@@ -191,15 +190,10 @@ def _check_references(content: Content, form_ids: set[str]) -> list[Finding]:
                     out.append(
                         source.finding(
                             "dangling-reference", at,
-                            params={"target_kind": TARGET_ZH[target], "ref": ref, "suggestion": _suggest(ref, pool)},
+                            params={"target_kind": TARGET_ZH[target], "ref": ref, "suggestion": suggest(ref, pool)},
                         )
                     )
     return out
-
-
-def _suggest(ref: str, pool: set[str]) -> str:
-    match = difflib.get_close_matches(ref, sorted(p for p in pool if isinstance(p, str)), n=1, cutoff=0.6)
-    return f"，是否为「{match[0]}」？" if match else ""
 
 
 def _scope_text(content: Content, refs: list) -> str | None:

@@ -20,7 +20,8 @@ from typing import Any
 
 from generator.findings import Finding
 from generator.forms.pointers import check_pointers
-from generator.forms.raw import RawRow, columns, get, grid_rows, items, key_area_rows, sections, suggest
+from generator.forms.raw import RawRow, columns, get, grid_rows, items, key_area_rows, sections
+from generator.schemacheck import suggest
 from generator.yamlsrc import Source, SourceError, load as load_yaml
 
 SCHEMA = "form-definition.schema.json"

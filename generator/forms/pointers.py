@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from generator.findings import Finding
-from generator.forms.raw import grid_rows, items, sections, suggest
+from generator.forms.raw import grid_rows, items, sections
+from generator.schemacheck import suggest
 
 
 def field_targets(table: dict) -> dict[str, str]:

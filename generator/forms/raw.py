@@ -7,7 +7,6 @@ skipped, and the schema (or a check) reports it.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -23,12 +22,6 @@ def items(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
 def get(data: Any, key: str) -> Any:
     """data[key] when data is a mapping, else None."""
     return data.get(key) if isinstance(data, dict) else None
-
-
-def suggest(word: str, pool) -> str:
-    """A Chinese "did you mean" tail for a misspelt id, or ""."""
-    match = difflib.get_close_matches(str(word), sorted(p for p in pool if isinstance(p, str)), n=1, cutoff=0.6)
-    return f"，是否为「{match[0]}」？" if match else ""
 
 
 @dataclass
