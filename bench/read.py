@@ -31,14 +31,7 @@ sys.path[:0] = [str(HERE), str(REPO)]
 
 from corpus import write_corpus  # noqa: E402
 from floor import floor_bare, floor_read  # noqa: E402
-
-
-def peak_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from measure import cpu_ms_per_file, peak_mb  # noqa: E402
 
 
 def ours(path) -> int:
@@ -60,17 +53,7 @@ def _work(args):
 
 
 def in_process(name: str, paths: list[Path], rounds: int = 3) -> float:
-    """CPU ms per workbook, best of `rounds` passes (this machine is shared: wall
-    clocks are noisy)."""
-    fn = FUNCS[name]
-    fn(paths[0])  # warm imports
-    best = float("inf")
-    for _ in range(rounds):
-        t = time.process_time()
-        for p in paths:
-            fn(p)
-        best = min(best, time.process_time() - t)
-    return best * 1000 / len(paths)
+    return cpu_ms_per_file(FUNCS[name], paths, rounds)
 
 
 def batch(name: str, paths: list[Path], procs: int, rounds: int = 2) -> tuple[float, float, float]:

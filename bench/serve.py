@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import threading
@@ -94,7 +93,7 @@ def bench_uploads(project, tmp: Path, clients: int, uploads: int, workers: int |
     print(f"上传：{clients} 个客户端并发，共 {total} 次（失败 {len(failures)}），用时 {wall:.1f} 秒")
     print(f"  吞吐 {total / wall:.1f} 次/秒；延迟 p50 {percentile(latencies, 0.5) * 1000:.0f} ms，"
           f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms，最大 {max(latencies) * 1000:.0f} ms")
-    print(f"  （含接收、按 sha256 存储、校验器校验、记入台账、返回含校验报告的结果页）")
+    print("  （含接收、按 sha256 存储、校验器校验、记入台账、返回含校验报告的结果页）")
 
 
 def bench_rollup(project, tmp: Path, units: int) -> None:

@@ -35,14 +35,7 @@ REPO = HERE.parent
 sys.path[:0] = [str(HERE), str(REPO), str(REPO / "tests")]
 
 from floor import floor_read  # noqa: E402
-
-
-def peak_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from measure import cpu_ms_per_file as in_process, peak_mb  # noqa: E402
 
 
 # -- the corpus ----------------------------------------------------------------------------
@@ -137,18 +130,6 @@ def validate_one(path) -> int:
     if not _PROJECT:
         _PROJECT.append(Project(REPO))
     return len(validate(path, project=_PROJECT[0]).findings)
-
-
-def in_process(fn, paths: list[Path], rounds: int = 3) -> float:
-    """CPU ms per workbook, best of `rounds` passes (the machine is shared)."""
-    fn(paths[0])
-    best = float("inf")
-    for _ in range(rounds):
-        t = time.process_time()
-        for p in paths:
-            fn(p)
-        best = min(best, time.process_time() - t)
-    return best * 1000 / len(paths)
 
 
 def _floor_chunk(paths):
