@@ -8,10 +8,7 @@ location; reporters render them late.  Rendering never raises.
 
 from __future__ import annotations
 
-import json
-import os
 import string
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -102,36 +99,11 @@ def _text(value: Any) -> str:
 
 
 def _raw_areas() -> list[dict]:
-    """The catalogue files' data, from a JSON cache while they are unchanged.
+    """The catalogue files' data (`yaojian validate` renders messages on every run, so
+    they come through the JSON cache: no PyYAML import while they are unchanged)."""
+    from generator.yamlcache import read_folder
 
-    `yaojian validate` renders messages on every run: parsing the YAML (and importing
-    PyYAML) would cost ~30 ms of its start-up; the cache, keyed by each file's name,
-    size and mtime, costs under 1 ms.  A cache that cannot be read or written is not used.
-    """
-    paths = sorted(_HERE.glob("*.yaml"))
-    stamp = [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in paths]
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yaojian"
-    import hashlib
-
-    cache = base / f"findings-{hashlib.sha256(str(_HERE.resolve()).encode()).hexdigest()[:16]}.json"
-    try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if cached.get("stamp") == stamp and cached.get("where") == str(_HERE.resolve()):
-            return cached["areas"]
-    except (OSError, ValueError, AttributeError):
-        pass
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = [yaml.load(p.read_text(encoding="utf-8"), Loader=loader) for p in paths]
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=cache.parent, delete=False, suffix=".tmp") as fh:
-            fh.write(json.dumps({"stamp": stamp, "where": str(_HERE.resolve()), "areas": raw}, ensure_ascii=False))
-        os.replace(fh.name, cache)
-    except (OSError, TypeError, ValueError):
-        pass
-    return raw
+    return [data for _path, data in read_folder(_HERE, "findings")]
 
 
 @lru_cache(maxsize=1)

@@ -18,14 +18,12 @@ loader, no positions) because the validator loads it on every run.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-import hashlib
-import json
-import os
-import tempfile
+from generator.yamlcache import parse_yaml, read_folder, stamp
 
 CELL_KINDS = ("count", "amount")
 # Longest text a text field takes when its definition gives no max_length (an Excel cell
@@ -358,50 +356,8 @@ def form_from_data(data: dict, path: Path | None = None) -> Form:
     )
 
 
-def _parse_yaml(text: str) -> Any:
-    import yaml  # imported only when the JSON cache is cold
-
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
 def load_form(path: Path) -> Form:
-    return form_from_data(_parse_yaml(path.read_text(encoding="utf-8")), path)
-
-
-def _cache_file(folder: Path) -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yaojian"
-    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
-    return base / f"forms-{digest}.json"
-
-
-def _stamp(folder: Path) -> list[list]:
-    return [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(folder.glob("*.yaml"))]
-
-
-def _read_definitions(folder: Path, stamp: list[list]) -> list[tuple[Path, dict]]:
-    """The parsed definitions, from a JSON cache while the YAML files are unchanged.
-
-    Parsing the YAML costs ~25 ms (import and parse) on every `yaojian validate`; the
-    cache, keyed by each file's name, size and mtime, costs under 1 ms.  A cache that
-    cannot be read or written is simply not used.
-    """
-    cache = _cache_file(folder)
-    try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if cached.get("stamp") == stamp:
-            return [(folder / name, data) for name, data in cached["definitions"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    definitions = [(folder / name, _parse_yaml((folder / name).read_text(encoding="utf-8"))) for name, _, _ in stamp]
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps({"stamp": stamp, "definitions": [[p.name, d] for p, d in definitions]}, ensure_ascii=False)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=cache.parent, delete=False, suffix=".tmp") as fh:
-            fh.write(payload)
-        os.replace(fh.name, cache)
-    except (OSError, TypeError, ValueError):
-        pass
-    return definitions
+    return form_from_data(parse_yaml(path.read_text(encoding="utf-8")), path)
 
 
 _MEMO: dict[tuple, dict[str, Form]] = {}
@@ -410,8 +366,8 @@ _MEMO: dict[tuple, dict[str, Form]] = {}
 def load_forms(folder: Path) -> dict[str, Form]:
     """Every form definition in a folder, by id (the definitions as `yaojian check` accepts them)."""
     folder = Path(folder)
-    stamp = _stamp(folder)
-    key = (str(folder.resolve()), json.dumps(stamp))
+    files = stamp(folder)
+    key = (str(folder.resolve()), json.dumps(files))
     if key not in _MEMO:
-        _MEMO[key] = {f.id: f for f in (form_from_data(d, p) for p, d in _read_definitions(folder, stamp))}
+        _MEMO[key] = {f.id: f for f in (form_from_data(d, p) for p, d in read_folder(folder, "forms", files))}
     return _MEMO[key]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.forms.model import _read_definitions, _stamp
+from generator.yamlcache import read_folder, stamp
 
 
 class Window:
@@ -31,13 +31,13 @@ def windows(content: Path) -> dict[str, list[Window]]:
     folder = Path(content) / "campaigns"
     if not folder.is_dir():
         return {}
-    stamp = _stamp(folder)
-    key = (str(folder), repr(stamp))
+    files = stamp(folder)
+    key = (str(folder), repr(files))
     if key in _MEMO:
         return _MEMO[key]
     out: dict[str, list[Window]] = {}
     try:
-        definitions = _read_definitions(folder, stamp)
+        definitions = read_folder(folder, "campaigns", files)
     except Exception:  # noqa: BLE001 - a broken content file is `yaojian check`'s business
         definitions = []
     for _path, data in definitions:
