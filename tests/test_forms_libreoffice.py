@@ -14,7 +14,6 @@ validations, merges, labels, print settings and the stamp survive, and are asser
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -32,28 +31,10 @@ from generator.forms.texts import Texts
 from generator.forms.inputs import AMOUNT_FORMULA, COUNT_FORMULA
 from generator.forms.workbook import write_workbooks
 from workbook_dump import dump, validation_by_cell
+from xlsx_corpus import SOFFICE, lo_convert
 
 ARTIFACTS = REPO / "test-artifacts" / "forms"
 TIMEOUT = 300
-
-
-def _soffice() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        pytest.fail("LibreOffice Calc is not installed (soffice); run: bash scripts/install-test-deps.sh")
-    return exe
-
-
-def _convert(exe: str, profile: Path, target: str, out: Path, files: list[Path]) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, HOME=str(profile.parent))
-    proc = subprocess.run(
-        [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
-         "--convert-to", target, "--outdir", str(out), *map(str, files)],
-        capture_output=True, text=True, timeout=TIMEOUT, env=env,
-    )
-    missing = [f.name for f in files if not (out / (f.stem + "." + target.split(":")[0])).exists()]
-    assert not missing, f"LibreOffice did not convert {missing}: {proc.stdout}{proc.stderr}"
 
 
 def _sheet_copies(book: Path, out: Path) -> list[tuple[str, Path]]:
@@ -85,7 +66,8 @@ def lo(tmp_path_factory):
     from generator import content as content_mod
     from generator.project import Project
 
-    exe = _soffice()
+    if SOFFICE is None:
+        pytest.fail("LibreOffice Calc is not installed (soffice); run: bash scripts/install-test-deps.sh")
     project = Project(REPO)
     content = content_mod.load(project)
     work = tmp_path_factory.mktemp("lo")
@@ -115,9 +97,9 @@ def lo(tmp_path_factory):
     probe.save(probe_path)
 
     pdf = work / "pdf"
-    _convert(exe, profile, "pdf", pdf, [*books, *(p for c in copies.values() for _, p in c)])
+    lo_convert([*books, *(p for c in copies.values() for _, p in c)], "pdf", pdf, TIMEOUT, profile)
     rt = work / "rt"
-    _convert(exe, profile, "xlsx:Calc MS Excel 2007 XML", rt, [*books, filled_path, probe_path])
+    lo_convert([*books, filled_path, probe_path], "xlsx:Calc MS Excel 2007 XML", rt, TIMEOUT, profile)
 
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     pngs: dict[str, list[Path]] = {}

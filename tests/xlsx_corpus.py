@@ -25,19 +25,26 @@ CT_SST = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStri
 
 # -- LibreOffice ---------------------------------------------------------------------
 
-def lo_convert(files: list[Path], fmt: str, outdir: Path, timeout: float = 180) -> list[Path]:
-    """Convert files with LibreOffice headless, a private profile per run."""
+def lo_command(profile: str | Path, fmt: str, outdir: Path, files: list[Path]) -> list[str]:
+    """LibreOffice headless converting `files` to `fmt`, with its own user profile."""
+    return [SOFFICE, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--convert-to", fmt, "--outdir", str(outdir), *map(str, files)]
+
+
+def lo_convert(files: list[Path], fmt: str, outdir: Path, timeout: float = 180,
+               profile: Path | None = None) -> list[Path]:
+    """Convert files with LibreOffice headless: a private profile per run, or `profile`
+    (a folder kept across calls, to pay LibreOffice's first start once)."""
     outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        subprocess.run(
-            [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
-             "--convert-to", fmt, "--outdir", str(outdir), *map(str, files)],
-            check=True, capture_output=True, timeout=timeout)
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as scratch:
+        proc = subprocess.run(lo_command(profile or scratch, fmt, outdir, files),
+                              capture_output=True, text=True, timeout=timeout)
     ext = fmt.split(":", 1)[0]
     out = [outdir / (f.stem + "." + ext) for f in files]
-    missing = [p for p in out if not p.exists()]
-    if missing:
-        raise RuntimeError(f"LibreOffice did not write {missing}")
+    missing = [p.name for p in out if not p.exists()]
+    if proc.returncode or missing:
+        raise RuntimeError(f"LibreOffice did not convert {missing or files} (exit {proc.returncode}): "
+                           f"{proc.stdout}{proc.stderr}")
     return out
 
 
@@ -49,10 +56,8 @@ def lo_convert_many(jobs: list[tuple[list[Path], str, Path]], timeout: float = 2
         outdir.mkdir(parents=True, exist_ok=True)
         profile = tempfile.mkdtemp(prefix="lo-profile-")
         profiles.append(profile)
-        procs.append(subprocess.Popen(
-            [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
-             "--convert-to", fmt, "--outdir", str(outdir), *map(str, files)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        procs.append(subprocess.Popen(lo_command(profile, fmt, outdir, files),
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE))
     try:
         for p in procs:
             p.communicate(timeout=timeout)
