@@ -16,12 +16,12 @@ written per table.  Links are docs paths from the root ("/documents/x.md#clause"
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from generator.forms import describe as d
 from generator.forms.layout import cover_note
 from generator.forms.model import Form, Table, load_forms
+from generator.site.deadlines import parse_date, zh_date
 from generator.site.md import esc
 from generator.site.md import table as _table
 from generator.site.page import Page
@@ -163,8 +163,8 @@ def _deadlines(entries: list[tuple[dict, dict]]) -> str:
 
 
 def _zh_date(value) -> str:
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", str(value))
-    return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日" if m else str(value)
+    """2022-06-20 → 2022年6月20日 (anything else as given)."""
+    return zh_date(parse_date(value)) or str(value)
 
 
 # -- pages -------------------------------------------------------------------------------------
