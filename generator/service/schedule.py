@@ -16,9 +16,13 @@ the due date, office time, is on time.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+
+from generator.site.deadlines import occurrences
+from generator.yamlcache import read_folder
 
 # Office time: China Standard Time has no daylight saving.
 OFFICE_TZ = timezone(timedelta(hours=8), "北京时间")
@@ -128,13 +132,8 @@ def _d(value) -> date:
 def _add_months(d: date, months: int) -> date:
     y, m = divmod(d.month - 1 + months, 12)
     year, month = d.year + y, m + 1
-    day = min(d.day, _month_days(year, month))
+    day = min(d.day, calendar.monthrange(year, month)[1])
     return date(year, month, day)
-
-
-def _month_days(year: int, month: int) -> int:
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    return (nxt - timedelta(days=1)).day
 
 
 def _month_slot(entry: dict, due: date, month_start: date, text: str) -> Slot:
@@ -165,22 +164,13 @@ def slots_of_entry(entry: dict, campaign: dict) -> list[Slot]:
     text = deadline.get("text", "")
     out: list[Slot] = []
     if kind == "recurring":
-        freq, day = deadline.get("freq"), int(deadline.get("day", 1))
-        start, end = _d(deadline["start"]), _d(deadline["end"])
-        step = {"monthly": 1, "quarterly": 3}.get(freq)
-        if step is None:
+        # Each due date (as the calendar has them) closes the month or quarter before it.
+        freq = deadline.get("freq")
+        if freq not in ("monthly", "quarterly"):
             return []
-        first = date(start.year, start.month, 1)
-        i = 0
-        while True:
-            month = _add_months(first, i * step)
-            due = date(month.year, month.month, min(day, _month_days(month.year, month.month)))
-            i += 1
-            if due < start:
-                continue
-            if due > end:
-                break
-            if step == 1:
+        for due in occurrences(deadline):
+            month = date(due.year, due.month, 1)
+            if freq == "monthly":
                 out.append(_month_slot(entry, due, _add_months(month, -1), text))
             else:
                 prev = _add_months(month, -3)
@@ -201,16 +191,9 @@ def slots_of_entry(entry: dict, campaign: dict) -> list[Slot]:
     return out
 
 
-def _load_yaml(path: Path):
-    import yaml
-
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
 def campaigns_with_reporting(content_dir: Path) -> list[dict]:
     out = []
-    for path in sorted((content_dir / "campaigns").glob("*.yaml")):
-        data = _load_yaml(path)
+    for _path, data in read_folder(content_dir / "campaigns", "campaigns"):
         if isinstance(data, dict) and any(e.get("form") for e in data.get("reporting") or ()):
             out.append(data)
     return out
@@ -218,8 +201,8 @@ def campaigns_with_reporting(content_dir: Path) -> list[dict]:
 
 def _organisation_names(content_dir: Path) -> dict[str, str]:
     names: dict[str, str] = {}
-    for path in sorted((content_dir / "organisations").glob("*.yaml")):
-        data = _load_yaml(path) or {}
+    for _path, data in read_folder(content_dir / "organisations", "organisations"):
+        data = data or {}
         for org in data.get("organisations") or ():
             if isinstance(org, dict) and "id" in org:
                 names[org["id"]] = org.get("name", org["id"])
