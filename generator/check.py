@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from generator.findings import SEVERITY_ZH, Finding, count
 from generator.project import Project
@@ -12,6 +13,7 @@ from generator.project import Project
 class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
+    content: Any = None  # the content/ it checked (generator.content.Content), for the build to reuse
 
     @property
     def errors(self) -> int:
@@ -38,7 +40,7 @@ def check_project(project: Project) -> CheckResult:
     findings.extend(forms_result.findings)
     files = sum(len(v) for v in content.sources.values()) + forms_result.files
     findings.sort(key=lambda f: (f.file or "", f.line or 0, f.col or 0, f.code))
-    return CheckResult(findings, files)
+    return CheckResult(findings, files, content)
 
 
 def format_finding(f: Finding) -> str:

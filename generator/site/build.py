@@ -75,7 +75,7 @@ def build(
         return result
 
     t0 = time.perf_counter()
-    content = content_mod.load(project)
+    content = result.check.content or content_mod.load(project)
     ctx = build_context(project, content, today or date.today())
     collected = registry.collect(ctx)
     result.providers = collected.providers
