@@ -38,3 +38,17 @@ def open_ledger(args, *, files: bool = True, pool: int | None = None):
     except Exception as exc:  # sqlalchemy.exc.OperationalError and the like
         print(f"yaojian: 无法打开台账 {describe(target)}：{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         raise SystemExit(1) from None
+
+
+def files_dir(args, target: str):
+    """The stored files' folder for --db/--files (as the ledger itself would choose it)."""
+    from pathlib import Path
+
+    from generator.service.db import DatabaseError
+    from generator.service.ledger import default_store
+
+    chosen = getattr(args, "files", None)
+    folder = Path(chosen) if chosen else default_store(target)
+    if folder is None:
+        raise DatabaseError("使用 PostgreSQL 台账时，请用 --files 或环境变量 YAOJIAN_FILES 指定上传文件的存放目录。")
+    return folder
