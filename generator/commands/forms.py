@@ -1,14 +1,19 @@
-"""`yaojian forms --out DIR`: only the blank workbooks, one FORM_ID.xlsx per form definition."""
+"""`yaojian forms --out DIR [--prefill PREVIOUS]`: the blank workbooks, one FORM_ID.xlsx per
+form definition; with --prefill, the next period's form pre-filled from a previous filing."""
 
-HELP = "只生成空白报表（Excel）：每张报表一个 FORM_ID.xlsx"
+HELP = "只生成空白报表（Excel）：每张报表一个 FORM_ID.xlsx；--prefill 生成预填上期数的本期报表"
 DESCRIPTION = (
     "先检查 forms/ 中的报表定义（及其引用的条款），无错误时把每张报表的空白 Excel 模板写入 --out 目录，"
-    "文件名为表单编号（如 monthly-progress.xlsx）。退出码：0 已生成，1 报表定义有错误或无法写入。"
+    "文件名为表单编号（如 monthly-progress.xlsx）。加 --prefill 上期报表.xlsx 时只写这一张报表："
+    "先校验上期报表，无错误时把其中的累计数（表2–4）和未办结的案件（表1）填入本期报表，"
+    "这些单元格标浅蓝色并附批注“沿用上期数，请核对”。"
+    "退出码：0 已生成，1 报表定义有错误或无法写入，2 用法错误（包括上期报表无法读取或有错误）。"
 )
 
 
 def add_arguments(parser):
     parser.add_argument("--out", metavar="DIR", required=True, help="输出目录（不存在时自动创建）")
+    parser.add_argument("--prefill", metavar="PREVIOUS", help="本单位上一期已报送的报表（.xlsx）；本期报表预填其中的累计数")
 
 
 def run(args):
@@ -33,6 +38,8 @@ def run(args):
         print(f"报表定义有 {errors} 个错误，未生成空白报表。请先改正（yaojian check）。", file=sys.stderr)
         return 1
     out = Path(args.out)
+    if args.prefill:
+        return _prefilled(project, Path(args.prefill), out)
     try:
         paths = write_workbooks(project, out, content)
     except OSError as exc:
@@ -42,3 +49,66 @@ def run(args):
         print(path)
     print(f"已生成 {len(paths)} 个空白报表。", file=sys.stderr)
     return 0
+
+
+def _prefilled(project, previous, out) -> int:
+    import sys
+    from datetime import date
+
+    from generator.forms.filled import to_bytes, write_values
+    from generator.forms.model import load_forms
+    from generator.forms.prefill import prefill
+    from generator.validate import validate
+    from generator.validate.reporters import render
+
+    prog = "yaojian forms"
+    if not previous.is_file():
+        print(f"{prog}: 用法错误：找不到上期报表 {previous}", file=sys.stderr)
+        return 2
+    report = validate(previous, project=project)
+    if report.stopped or not report.valid:
+        sys.stdout.write(render("text", [report]))
+        why = "无法读取" if report.stopped else f"有 {report.errors} 个错误"
+        print(f"{prog}: 用法错误：上期报表 {previous.name} {why}，不能用来预填。"
+              "请先改正并重新报送，再用通过校验的一版预填。", file=sys.stderr)
+        return 2
+    form = load_forms(project.forms)[report.form]
+    report_date = _next_report_date(project, form.id, report.report_date, date.today())
+    values, carried = prefill(form, report.document, unit=report.unit, report_date=report_date)
+    target = out / f"{form.id}.xlsx"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(to_bytes(write_values(form, project, values, carried)))
+        tmp.replace(target)
+    except OSError as exc:
+        print(f"无法写入 {out}：{exc.strerror or exc}。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
+        return 1
+    print(target)
+    print(f"已生成预填上期数的报表：沿用 {len(carried)} 个单元格（浅蓝色，附批注“沿用上期数，请核对”），"
+          "请逐一核对并填写本期新增。", file=sys.stderr)
+    return 0
+
+
+def _next_report_date(project, form_id: str, previous_date: str | None, today) -> str | None:
+    """填报日期 of the period after the previous filing's, from the campaign's schedule
+    (today while that period is open, else its due date); None when it cannot be told."""
+    from datetime import date
+
+    from generator.forms.prefill import default_report_date
+    from generator.service.schedule import ScheduleError, load_schedule
+
+    if not previous_date:
+        return None
+    try:
+        slots = load_schedule(project).slots_of(form_id)
+    except (ScheduleError, OSError):
+        return None
+    before = date.fromisoformat(previous_date)
+    for i, slot in enumerate(slots):
+        if slot.due >= before:
+            if i + 1 < len(slots):
+                nxt = slots[i + 1]
+                return default_report_date(nxt.start, nxt.due, today).isoformat()
+            return None
+    return None

@@ -278,6 +278,13 @@ class _Definition:
         for p, f in fields:
             self._field(p, f)
         by_id = {f.get("id"): f for _, f in fields if isinstance(f.get("id"), str)}
+        closed = t.get("closed_when")
+        if isinstance(closed, dict):
+            target = self._field_ref(path + ("closed_when", "field"), closed.get("field"), by_id, CHOICE_KINDS,
+                                     "closed_when", "勾选字段")
+            if target is not None:
+                for i, option in enumerate(closed.get("options") or ()):
+                    self._option_ref(path + ("closed_when", "options", i), option, target)
         for rp, rule in items(t.get("rules"), path + ("rules",)):
             if not (self._placed(rp, rule, "cases") and rule.get("kind") == "flag-matches-threshold"):
                 continue

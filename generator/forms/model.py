@@ -172,6 +172,7 @@ class Table:
     # cases
     fields: tuple[Field, ...] = ()
     capacity: int = 0
+    closed_when: tuple[str, tuple[str, ...]] | None = None  # (field, options): a ticked option closes a case
     # sections
     sections: tuple[Section, ...] = ()
     none_answers: tuple[str, ...] = ()
@@ -328,7 +329,9 @@ def _table(d: dict) -> Table:
             key_areas=key_areas,
         )
     if kind == "cases":
-        return Table(**common, fields=tuple(_field(f) for f in d.get("fields", ())), capacity=int(d.get("capacity", 0)))
+        closed = d.get("closed_when")
+        return Table(**common, fields=tuple(_field(f) for f in d.get("fields", ())), capacity=int(d.get("capacity", 0)),
+                     closed_when=(closed["field"], tuple(closed["options"])) if closed else None)
     if kind == "sections":
         return Table(
             **common,

@@ -1,0 +1,211 @@
+"""A form's own blank workbook with values typed into its input cells, through the layout.
+
+    values = {("drug", "rows", "inspection", "operation"): "3", ("header", "unit"): "区公安局", …}
+    wb = write_values(form, project, values, marks={…keys carried from the last filing…})
+    data = to_bytes(wb)
+
+Each value is what a filer would type into that cell (text), stored the way Excel stores
+a typed entry (`typed_value`): a plain number becomes a number, a date in a date cell a
+date, a tick "√", anything else text — and text is always text, never a formula, even
+when it begins with "=", "+", "-" or "@".  The blank workbook is the one units download
+(`generator.forms.workbook`), so the result is a filing like any unit's.
+
+`marks`: keys shown as carried over from the unit's previous filing — a light tint and the
+cell note "沿用上期数，请核对".  Styles and notes are not values: the validator reads a
+marked workbook exactly as an unmarked one.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from copy import copy
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from generator.forms.inputs import meanings
+from generator.forms.layout import TICK, layout
+from generator.forms.model import Form
+
+CARRIED_NOTE = "沿用上期数，请核对"
+CARRIED_FILL = "DDEBF7"  # light blue: distinct from the pale yellow of an input still to fill
+NOTE_AUTHOR = "yaojian"
+_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+_BLANKS: dict[tuple[str, str, str], bytes] = {}
+
+
+def blank_bytes(form: Form, project) -> bytes:
+    """The form's blank workbook as units download it (made once per process)."""
+    key = (str(project.root), form.id, form.version)
+    data = _BLANKS.get(key)
+    if data is None:
+        from generator import content as content_mod
+        from generator.forms.workbook import build_workbook
+
+        buf = io.BytesIO()
+        build_workbook(form, content_mod.load(project)).save(buf)
+        data = _BLANKS[key] = buf.getvalue()
+    return data
+
+
+def blank(form: Form, project):
+    """The form's blank workbook, loaded by openpyxl (a fresh copy each call)."""
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(blank_bytes(form, project)))
+
+
+def typed_value(kind: str | None, text: Any) -> Any:
+    """What a cell holds after a filer types `text` into it: None (nothing typed), an int
+    or Decimal (a plain number in a count/amount cell), a date (an ISO date in a date
+    cell), or the text itself.  One function, so that a check of typed values and the
+    workbook written from them can never disagree."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        return text
+    stripped = text.strip()
+    if not stripped:
+        return None
+    if kind in ("count", "amount") and _NUMBER.fullmatch(stripped):
+        try:
+            d = Decimal(stripped)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only literals
+            return text
+        return _plain_decimal(d)
+    if kind == "date" and _ISO_DATE.fullmatch(stripped):
+        try:
+            return date.fromisoformat(stripped)
+        except ValueError:
+            return text
+    if kind == "tick":
+        return TICK if stripped == TICK else text
+    return text
+
+
+def _plain_decimal(d: Decimal) -> Decimal | int:
+    """1.50 → 1.5, 2.0 → 2: a number as Excel keeps it (no trailing zeros, no exponent)."""
+    if d == d.to_integral_value():
+        return int(d)
+    return Decimal(format(d.normalize(), "f"))
+
+
+def put(ws, row: int, col: int, value: Any, *, kind: str | None = None) -> None:
+    """Store a value in a cell; text stays text (a leading "=" is no formula)."""
+    cell = ws.cell(row, col)
+    if kind == "date" and isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else value
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+
+
+def copy_style(src, dst) -> None:
+    if src.has_style:
+        dst._style = copy(src._style)
+
+
+def input_kinds(form: Form) -> dict[tuple, str]:
+    """The kind of every input key of the form (count amount tick date text longtext section)."""
+    out: dict[tuple, str] = {}
+    for sheet in layout(form).sheets:
+        for key, m in meanings(form, sheet).items():
+            out[key] = m.kind
+    return out
+
+
+_KINDS: dict[tuple, dict] = {}
+
+
+def kinds_of(form: Form) -> dict[tuple, str]:
+    hit = _KINDS.get((form.id, form.version))
+    if hit is None or hit["form"] is not form:
+        hit = _KINDS[(form.id, form.version)] = {"form": form, "kinds": input_kinds(form)}
+    return hit["kinds"]
+
+
+def kind_of(form: Form, key: tuple) -> str | None:
+    """An input key's kind; a case row past the template's capacity is like the first."""
+    kinds = kinds_of(form)
+    if key in kinds:
+        return kinds[key]
+    if len(key) == 4 and isinstance(key[1], int):
+        return kinds.get((key[0], 0, key[2], key[3]))
+    return None
+
+
+def position(form: Form, key: tuple) -> tuple[str, int, int] | None:
+    """(sheet, row, column) of an input key in the form's workbook; a case row i sits i
+    rows below the first case row (also past the template's capacity)."""
+    places = _places(form)
+    hit = places.get(key)
+    if hit is not None:
+        return hit
+    if len(key) == 4 and isinstance(key[1], int):
+        first = places.get((key[0], 0, key[2], key[3]))
+        if first is not None:
+            return (first[0], first[1] + key[1], first[2])
+    return None
+
+
+_PLACES: dict[tuple, dict] = {}
+
+
+def _places(form: Form) -> dict[tuple, tuple[str, int, int]]:
+    hit = _PLACES.get((form.id, form.version))
+    if hit is None or hit["form"] is not form:
+        places = {key: (sheet.name, p.row, p.col) for sheet in layout(form).sheets
+                  for key, p in sheet.inputs.items() if p.role == "input"}
+        hit = _PLACES[(form.id, form.version)] = {"form": form, "places": places}
+    return hit["places"]
+
+
+def write_values(form: Form, project, values: dict[tuple, Any], marks: set[tuple] | None = None):
+    """The form's blank workbook (openpyxl) with `values` typed into their cells."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    wb = blank(form, project)
+    tint = PatternFill("solid", fgColor=CARRIED_FILL)
+    for key, text in values.items():
+        where = position(form, key)
+        if where is None:
+            continue
+        kind = kind_of(form, key)
+        value = typed_value(kind, text)
+        if value is None and not (marks and key in marks):
+            continue
+        sheet, row, col = where
+        ws = wb[sheet]
+        if len(key) == 4 and isinstance(key[1], int) and key[1] > 0:
+            first = position(form, (key[0], 0, key[2], key[3]))
+            if first is not None and row > first[1] + _capacity(form, key[0]) - 1:
+                copy_style(ws.cell(first[1], col), ws.cell(row, col))
+        put(ws, row, col, value, kind=kind)
+        if marks and key in marks:
+            cell = ws.cell(row, col)
+            cell.fill = tint
+            note = Comment(CARRIED_NOTE, NOTE_AUTHOR)
+            note.width, note.height = 160, 40
+            cell.comment = note
+    return wb
+
+
+def _capacity(form: Form, table_id: str) -> int:
+    return form.table(table_id).capacity
+
+
+def to_bytes(wb) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
