@@ -89,10 +89,30 @@ def m0001_ledger(conn: sa.Connection) -> None:
     md.create_all(conn)
 
 
+def m0002_online_drafts(conn: sa.Connection) -> None:
+    """在线填报 drafts: one per unit × form × period, the last save wins."""
+    md = sa.MetaData()
+    sa.Table("units", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("accounts", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "drafts", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id"), nullable=False),
+        sa.Column("form", sa.String(100), nullable=False),
+        sa.Column("period", sa.String(100), nullable=False),
+        sa.Column("values_json", sa.Text, nullable=False),
+        sa.Column("saved_at", sa.String(40), nullable=False),
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=True),
+        sa.UniqueConstraint("unit_id", "form", "period", name="uq_draft_slot"),
+    )
+    md.tables["drafts"].create(conn)
+
+
 Migration = tuple[str, Callable[[sa.Connection], None]]
 
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001-ledger", m0001_ledger),
+    ("0002-online-drafts", m0002_online_drafts),
 )
 
 

@@ -10,6 +10,8 @@ this module describes the shape they have after the last one.
                   per unit × form × period, numbered 1, 2, … (`version`); the file
                   itself lives in the file store under its sha256.
 - `login_attempts` for rate limiting and the record of who logged in when.
+- `drafts`        在线填报 drafts: the typed values of one unit × form × period (JSON),
+                  the last save wins.
 """
 
 from __future__ import annotations
@@ -86,4 +88,17 @@ login_attempts = sa.Table(
     sa.Column("remote", sa.String(100), nullable=False),
     sa.Column("at", sa.String(40), nullable=False),
     sa.Column("ok", sa.Boolean, nullable=False),
+)
+
+drafts = sa.Table(
+    "drafts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id"), nullable=False),
+    sa.Column("form", sa.String(100), nullable=False),
+    sa.Column("period", sa.String(100), nullable=False),
+    sa.Column("values_json", sa.Text, nullable=False),
+    sa.Column("saved_at", sa.String(40), nullable=False),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=True),
+    sa.UniqueConstraint("unit_id", "form", "period", name="uq_draft_slot"),
 )

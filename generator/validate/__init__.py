@@ -62,12 +62,17 @@ def validate(path: str | os.PathLike | bytes, *, project, previous: str | os.Pat
         return Report.stop(display, Finding("unreadable-file", {"reason": f"文件内容异常，无法校验（{type(exc).__name__}）"}))
     if previous is not None and not report.stopped:
         prev = previous if isinstance(previous, Report) else validate(previous, project=project, limits=limits, forms=forms)
-        from generator.validate.previous import compare
-        from generator.validate.plan import plan_for
-
-        report.findings.extend(compare(report, prev, plan_for(forms[report.form]), report.filed.bad))
-        _sort(report)
+        with_previous(report, prev, forms)
     return report
+
+
+def with_previous(report: Report, previous: Report, forms: dict) -> None:
+    """Add the cumulative rule's findings against the unit's previous filing."""
+    from generator.validate.plan import plan_for
+    from generator.validate.previous import compare
+
+    report.findings.extend(compare(report, previous, plan_for(forms[report.form]), report.filed.bad))
+    _sort(report)
 
 
 def _validate_book(book, display: str, project, forms: dict) -> Report:

@@ -58,10 +58,11 @@ def create_app(service: Service) -> Flask:
     )
     app.extensions["yaojian"] = service
 
-    from generator.service.web import office, pages
+    from generator.service.web import office, online, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(office.bp)
+    app.register_blueprint(online.bp)
 
     @app.before_request
     def _before():
