@@ -197,6 +197,9 @@ def _render(form, slot, entry, values, carried_values, carried, previous, draft,
     from generator.service.entry import name_of
 
     result = checked or entry.check(g.service.project, values, previous=_previous_report(previous))
+    fresh = draft is None and not carried and checked is None and request.method == "GET"
+    if fresh:  # a blank form just opened: no cell is marked before the clerk types
+        result = dict(result, findings=[], fresh=True)
     by_name: dict[str, list] = {}
     for f in result["findings"]:
         if f["name"]:
