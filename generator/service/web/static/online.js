@@ -162,12 +162,15 @@
     if (el.tagName === "TEXTAREA") { return; }  // Enter and arrows edit the text
     var text = el.type === "text";
     var start = text ? el.selectionStart : 0, end = text ? el.selectionEnd : 0, len = text ? el.value.length : 0;
+    // Like Excel: a cell just entered (its text all selected) moves with the arrows; while
+    // editing, Left/Right move the caret until it reaches the edge.
+    var whole = text && start === 0 && end === len;
     var done = false;
     if (e.key === "Enter") { done = move(el, e.shiftKey ? -1 : 1, 0) || true; }
     else if (e.key === "ArrowDown") { done = move(el, 1, 0); }
     else if (e.key === "ArrowUp") { done = move(el, -1, 0); }
-    else if (e.key === "ArrowLeft" && (!text || (start === 0 && end === 0))) { done = move(el, 0, -1); }
-    else if (e.key === "ArrowRight" && (!text || (start === len && end === len))) { done = move(el, 0, 1); }
+    else if (e.key === "ArrowLeft" && (!text || whole || (start === 0 && end === 0))) { done = move(el, 0, -1); }
+    else if (e.key === "ArrowRight" && (!text || whole || (start === len && end === len))) { done = move(el, 0, 1); }
     if (done) { e.preventDefault(); }
   });
 
