@@ -1,6 +1,6 @@
 """Benchmark of the upload service and the roll-up (a benchmark, not a test).
 
-    python bench/serve.py [--clients 8] [--uploads 50] [--units 300] [--workers N]
+    python bench/serve.py [--clients 8] [--uploads 50] [--units 300] [--workers N] [--checks 100] [--only online]
 
 1. Starts `yaojian serve` on 127.0.0.1 with a fresh SQLite ledger, and has `--clients`
    clients (threads, one unit account each) upload `--uploads` real filed workbooks each,
@@ -10,6 +10,13 @@
    validator's report rendered).  Prints uploads per second and p50/p95 latency.
 2. Records `--units` units' filings of one month in a ledger and times the roll-up from
    it (sum, write the workbook) and then the roll-up's own validation.
+3. 在线填报: `--clients` clients, each a unit with an accepted May filing, open June online
+   (pre-filled) and type into it: every change is one check round trip (POST …/check with
+   the whole form's values → the validator's findings), `--checks` each, at a typist's
+   pace of about four a second (the page's own debounce is 350 ms).  Prints the round
+   trip's p50/p95 beside, measured in the same run, the cost of validating the same
+   values from an uploaded workbook: writing it (the form's writer) and reading and
+   validating it (`yaojian validate`'s library call).
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from service_client import Client, submission_id  # noqa: E402
+from service_client import Client, page_fields, submission_id  # noqa: E402
 from service_fixtures import add_account, free_port, Server  # noqa: E402
 from service_support import monthly_form, random_document, workbook_bytes  # noqa: E402
 
@@ -139,12 +146,104 @@ def bench_rollup(project, tmp: Path, units: int) -> None:
           f"（{report.errors} 个错误，{report.warnings} 个警告）")
 
 
+def bench_online(project, tmp: Path, clients: int, checks: int) -> None:
+    import json
+
+    from generator.forms.filled import to_bytes, write_values
+    from generator.service.entry import entry_for
+    from generator.validate import validate
+    from generator.validate.entry import check_values
+
+    form = monthly_form(project)
+    rng = random.Random(3)
+    db = str(tmp / "online.db")
+    mays = {}
+    for i in range(clients):
+        unit = f"在线{i:02d}"
+        add_account(db, tmp / "online-files", f"o{i}", PASSWORD, unit=unit)
+        mays[i] = workbook_bytes(project, form, random_document(form, unit, "2022-05-31", rng))
+    server = Server(db, tmp / "online-files", free_port(), []).start()
+    page = "/online/monthly-progress/2022-06"
+    latencies: list[float] = []
+    failures: list[str] = []
+    limited = [0]
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+    sample: dict = {}
+
+    def client(i: int) -> None:
+        c = Client(server.url)
+        c.login(f"o{i}", PASSWORD)
+        assert submission_id(c.upload(mays[i], "五月.xlsx", period="2022-05")) is not None
+        text = c.get(page).text
+        token = c.token(page)
+        values = page_fields(text)
+        grid = sorted(k for k in values if ".rows." in k or ".key_areas." in k)
+        local = random.Random(i)
+        sample.setdefault("values", values)
+        barrier.wait()
+        for n in range(checks):
+            name = local.choice(grid)
+            values[name] = str(local.randint(0, 60)) if n % 7 else "-1"
+            body = json.dumps({"values": values}).encode()
+            t = time.perf_counter()
+            r = c.request("POST", page + "/check", body, {"Content-Type": "application/json", "X-CSRF-Token": token})
+            dt = time.perf_counter() - t
+            with lock:
+                if r.status == 200:
+                    latencies.append(dt)
+                elif r.status == 429:
+                    limited[0] += 1
+                else:
+                    failures.append(f"{i}/{n}: {r.status}")
+            time.sleep(max(0.0, 0.25 - dt))
+
+    try:
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        barrier.wait()
+        start = time.perf_counter()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - start
+    finally:
+        server.stop()
+
+    # the same values, as an uploaded workbook: written by the form's writer, then validated
+    entry = entry_for(form, project)
+    values = entry.values(sample["values"])
+    may_report = validate(mays[0], project=project)
+    rounds = 20
+    t = time.perf_counter()
+    for _ in range(rounds):
+        data = to_bytes(write_values(form, project, values))
+    t_write = (time.perf_counter() - t) / rounds
+    t = time.perf_counter()
+    for _ in range(rounds):
+        validate(data, project=project, previous=may_report, name="在线填报.xlsx")
+    t_validate = (time.perf_counter() - t) / rounds
+    t = time.perf_counter()
+    for _ in range(rounds):
+        check_values(form, project, values, previous=may_report)
+    t_check = (time.perf_counter() - t) / rounds
+
+    total = len(latencies)
+    print(f"在线填报：{clients} 个客户端同时填写，共检查 {total} 次（失败 {len(failures)}，限流 {limited[0]}），用时 {wall:.1f} 秒")
+    print(f"  检查往返 p50 {percentile(latencies, 0.5) * 1000:.1f} ms，p95 {percentile(latencies, 0.95) * 1000:.1f} ms，"
+          f"最大 {max(latencies) * 1000:.1f} ms（目标 p95 < 100 ms；含整张表的校验与累计数核对）")
+    print(f"  同一批数值在服务器内检查一次 {t_check * 1000:.1f} ms；作为上传的工作簿：写出 {t_write * 1000:.0f} ms，"
+          f"读取并校验 {t_validate * 1000:.0f} ms（共 {(t_write + t_validate) * 1000:.0f} ms）")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--uploads", type=int, default=50, help="每个客户端上传的文件数")
     parser.add_argument("--units", type=int, default=300, help="汇总基准的单位数")
     parser.add_argument("--workers", type=int, default=None, help="服务的校验进程数（默认同 yaojian serve）")
+    parser.add_argument("--checks", type=int, default=100, help="在线填报基准中每个客户端的检查次数")
+    parser.add_argument("--only", choices=["uploads", "rollup", "online"], help="只运行其中一项")
     args = parser.parse_args()
 
     from generator.project import Project
@@ -154,8 +253,12 @@ def main() -> None:
 
     print(f"CPU {os.cpu_count()} 核；Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="yaojian-bench-") as tmp:
-        bench_uploads(project, Path(tmp), args.clients, args.uploads, args.workers)
-        bench_rollup(project, Path(tmp), args.units)
+        if args.only in (None, "uploads"):
+            bench_uploads(project, Path(tmp), args.clients, args.uploads, args.workers)
+        if args.only in (None, "rollup"):
+            bench_rollup(project, Path(tmp), args.units)
+        if args.only in (None, "online"):
+            bench_online(project, Path(tmp), args.clients, args.checks)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Only ever talks to 127.0.0.1; every request has a timeout.
 
 from __future__ import annotations
 
+import html
 import http.client
 import re
 import secrets
@@ -114,3 +115,12 @@ class Client:
 def submission_id(response: Response) -> int | None:
     m = re.match(r"/filings/(\d+)", response.url)
     return int(m.group(1)) if m else None
+
+
+def page_fields(text: str) -> dict[str, str]:
+    """What a browser without script posts from an 在线填报 page: every text field,
+    textarea and ticked box, by name."""
+    fields = {k: html.unescape(v) for k, v in re.findall(r'<input type="text" name="([^"]+)" id="[^"]+" value="([^"]*)"', text)}
+    fields.update({k: html.unescape(v) for k, v in re.findall(r'<textarea name="([^"]+)"[^>]*>([^<]*)</textarea>', text)})
+    fields.update({m: "√" for m in re.findall(r'<input type="checkbox" name="([^"]+)"[^>]* checked', text)})
+    return fields

@@ -5,7 +5,6 @@ check endpoint, and files a submission through the upload path."""
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import random
@@ -18,7 +17,7 @@ from generator.forms.filled import to_bytes, write_values
 from generator.forms.prefill import prefill
 from generator.validate import validate
 from generator.validate.entry import check_values
-from service_client import Client
+from service_client import Client, page_fields
 from service_fixtures import add_account, start_server
 from service_support import monthly_form, random_document, workbook_bytes
 
@@ -118,14 +117,6 @@ def _client(srv, user):
     c = Client(srv.url)
     assert c.login(user, PASSWORD).status == 200
     return c
-
-
-def page_fields(text: str) -> dict[str, str]:
-    """What a browser without script posts: every text field, textarea and ticked box."""
-    fields = {k: html.unescape(v) for k, v in re.findall(r'<input type="text" name="([^"]+)" id="[^"]+" value="([^"]*)"', text)}
-    fields.update({k: html.unescape(v) for k, v in re.findall(r'<textarea name="([^"]+)"[^>]*>([^<]*)</textarea>', text)})
-    fields.update({m: "√" for m in re.findall(r'<input type="checkbox" name="([^"]+)"[^>]* checked', text)})
-    return fields
 
 
 def _json(c, path, body, token, **headers):
