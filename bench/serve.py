@@ -47,6 +47,18 @@ def percentile(values: list[float], p: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
+def run_clients(client, clients: int, barrier: threading.Barrier) -> float:
+    """Run `client(i)` in one thread each, all released at once; the wall time until all end."""
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start
+
+
 def bench_uploads(project, tmp: Path, clients: int, uploads: int, workers: int | None) -> None:
     form = monthly_form(project)
     rng = random.Random(1)
@@ -86,14 +98,7 @@ def bench_uploads(project, tmp: Path, clients: int, uploads: int, workers: int |
                     failures.append(f"{i}/{n}: {r.status}")
 
     try:
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-        for t in threads:
-            t.start()
-        barrier.wait()
-        start = time.perf_counter()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - start
+        wall = run_clients(client, clients, barrier)
     finally:
         server.stop()
     total = len(latencies)
@@ -199,14 +204,7 @@ def bench_online(project, tmp: Path, clients: int, checks: int) -> None:
             time.sleep(max(0.0, 0.25 - dt))
 
     try:
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-        for t in threads:
-            t.start()
-        barrier.wait()
-        start = time.perf_counter()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - start
+        wall = run_clients(client, clients, barrier)
     finally:
         server.stop()
 

@@ -13,29 +13,17 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
 
 import pytest
 
 from conftest import REPO, run_cli
 from service_fixtures import add_account, start_server
 from service_support import monthly_form, random_document, workbook_bytes
-from test_serve_browser import ARGS, CHROMIUM
+from test_serve_browser import browser  # noqa: F401  (the shared chromium fixture)
 
 PASSWORD = "correct horse battery"
 PAGE = "/online/monthly-progress/2022-06"
 ARTIFACTS = REPO / "test-artifacts" / "online"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not shutil.which("chromium") and not shutil.os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is needed: scripts/install-test-deps.sh installs it")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

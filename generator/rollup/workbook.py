@@ -11,66 +11,17 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from copy import copy
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from generator.forms.filled import blank, copy_style, put
 from generator.forms.layout import layout
 from generator.forms.model import Form
 
 BREAKDOWN_SHEET = "各单位明细"
 TICK = "√"
-
-
-_BLANKS: dict[tuple[str, str, str], bytes] = {}
-
-
-def _blank(form: Form, project):
-    """The form's blank workbook (the one units download), loaded by openpyxl."""
-    from openpyxl import load_workbook
-
-    key = (str(project.root), form.id, form.version)
-    data = _BLANKS.get(key)
-    if data is None:
-        from generator import content as content_mod
-        from generator.forms.workbook import build_workbook
-
-        buf = io.BytesIO()
-        build_workbook(form, content_mod.load(project)).save(buf)
-        data = _BLANKS[key] = buf.getvalue()
-    return load_workbook(io.BytesIO(data))
-
-
-def _as_date(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return value
-    return value
-
-
-def _put(ws, row: int, col: int, value: Any, *, kind: str | None = None) -> None:
-    cell = ws.cell(row, col)
-    if kind == "date":
-        value = _as_date(value)
-    if isinstance(value, Decimal):
-        value = int(value) if value == value.to_integral_value() else value
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # a text beginning with "=" stays text
-    elif isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-
-
-def _copy_style(src, dst) -> None:
-    # The cell's style ids (font, border, fill, format, protection, alignment) as one
-    # array: copying it reuses the workbook's existing styles instead of re-adding each.
-    if src.has_style:
-        dst._style = copy(src._style)
 
 
 def fill(form: Form, document: dict, project, wb=None):
@@ -79,7 +30,7 @@ def fill(form: Form, document: dict, project, wb=None):
     合计 cells keep the template's formula (a hand-written number there is a warning);
     the values they compute are returned as {sheet: {cell: value}} for `cache_totals`.
     """
-    wb = wb if wb is not None else _blank(form, project)
+    wb = wb if wb is not None else blank(form, project)
     lay = layout(form)
     places: dict[tuple, tuple[str, Any]] = {}
     totals: dict[str, dict[str, Any]] = {}
@@ -89,7 +40,7 @@ def fill(form: Form, document: dict, project, wb=None):
     header = document.get("header") or {}
     for f in form.header:
         sheet, place = places[("header", f.id)]
-        _put(wb[sheet], place.row, place.col, header.get(f.id), kind=f.kind)
+        put(wb[sheet], place.row, place.col, header.get(f.id), kind=f.kind)
     tables = document.get("tables") or {}
     for t in form.tables:
         data = tables.get(t.id)
@@ -105,14 +56,14 @@ def fill(form: Form, document: dict, project, wb=None):
                         if hit[1].role == "total" and wb[hit[0]].cell(hit[1].row, hit[1].col).data_type == "f":
                             totals.setdefault(hit[0], {})[hit[1].ref] = value
                         else:
-                            _put(wb[hit[0]], hit[1].row, hit[1].col, value)
+                            put(wb[hit[0]], hit[1].row, hit[1].col, value)
         elif t.kind == "cases":
             _cases(wb, t, data, places)
         elif t.kind == "sections":
             for section_id, text in (data or {}).items():
                 hit = places.get((t.id, section_id))
                 if hit is not None:
-                    _put(wb[hit[0]], hit[1].row, hit[1].col, text)
+                    put(wb[hit[0]], hit[1].row, hit[1].col, text)
     return wb, totals
 
 
@@ -129,12 +80,12 @@ def _cases(wb, t, cases: list, places: dict) -> None:
                 ws = wb[hit[0]]
                 row, col = hit[1].row + i, hit[1].col
                 if i >= t.capacity:
-                    _copy_style(ws.cell(hit[1].row, col), ws.cell(row, col))
+                    copy_style(ws.cell(hit[1].row, col), ws.cell(row, col))
                 if option_id is None:
-                    _put(ws, row, col, value, kind=f.kind)
+                    put(ws, row, col, value, kind=f.kind)
                 else:
                     chosen = value if isinstance(value, (list, tuple)) else ([value] if value else [])
-                    _put(ws, row, col, TICK if option_id in chosen else None)
+                    put(ws, row, col, TICK if option_id in chosen else None)
 
 
 def add_breakdown(wb, rollup) -> None:
@@ -151,12 +102,12 @@ def add_breakdown(wb, rollup) -> None:
     for line in rollup.lines:
         values = [line.table, line.row_label, line.column_label + ("（重新计算）" if line.total else ""), line.value, *line.parts]
         for c, v in enumerate(values, start=1):
-            _put(ws, r, c, v)
+            put(ws, r, c, v)
         r += 1
     for table_id, section_id, texts in rollup.texts:
         t = rollup.form.table(table_id)
         for c, v in enumerate([t.heading or t.sheet, section_id, "文字", "", *texts], start=1):
-            _put(ws, r, c, v)
+            put(ws, r, c, v)
         r += 1
     ws.freeze_panes = "E2"
     ws.column_dimensions["A"].width = 26
