@@ -96,7 +96,7 @@ def _next_report_date(project, form_id: str, previous_date: str | None, today) -
     from datetime import date
 
     from generator.forms.prefill import default_report_date
-    from generator.service.schedule import ScheduleError, load_schedule
+    from generator.service.slots import ScheduleError, load_schedule
 
     if not previous_date:
         return None

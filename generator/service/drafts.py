@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from generator.service import db
 from generator.service.ledger import parse_stamp, stamp
-from generator.service.schema import drafts
+from generator.service.tables import drafts
 
 
 @dataclass

@@ -21,7 +21,7 @@ from typing import Any
 from generator.forms.filled import blank_bytes, kind_of, position, typed_value
 from generator.forms.model import Form
 from generator.validate.report import Report
-from generator.xlsx.model import Cell, Sheet, Workbook
+from generator.xlsx.book import Cell, Sheet, Workbook
 
 _EPOCH = date(1899, 12, 30)
 _TEMPLATES: dict[tuple, tuple[Form, Workbook]] = {}

@@ -116,14 +116,14 @@ def _previous(slot):
 def _previous_report(sub):
     if sub is None:
         return None
-    from generator.service.checking import _previous_report
+    from generator.validate.pool import _previous_report
 
     return _previous_report(str(g.service.ledger.file_path(sub)), str(g.service.project.root))
 
 
 def _prefilled(form, slot, sub):
     from generator.forms.prefill import default_report_date, prefill
-    from generator.service.schedule import office_date
+    from generator.service.slots import office_date
 
     today = office_date(g.service.now())
     report_date = default_report_date(slot.start, slot.due, today).isoformat()
@@ -166,7 +166,7 @@ def _local(moment) -> str:
 @bp.route("/online/<form_id>")
 @unit_required
 def current(form_id: str):
-    from generator.service.schedule import office_date
+    from generator.service.slots import office_date
 
     _form(form_id)
     slot = g.service.schedule.current(form_id, office_date(g.service.now()))
