@@ -102,6 +102,7 @@ def server(tmp_path_factory, project):
     add_account(db, tmp / "files", "gaj", PASSWORD, unit="区公安局")
     add_account(db, tmp / "files", "wjw", PASSWORD, unit="区卫健委")
     add_account(db, tmp / "files", "office", PASSWORD)
+    add_account(db, tmp / "files", "sjj", PASSWORD, unit="区市场监管局")
     srv = start_server(tmp, db=db)
     form = monthly_form(project)
     doc = random_document(form, "区公安局", "2022-05-31", random.Random(3))
@@ -201,3 +202,25 @@ def test_submitting_without_script_files_through_the_upload_path(server, project
     report = validate(stored.body, project=project, name="stored.xlsx")
     assert report.valid and report.document["tables"]["drug"]["rows"]["inspection"]["operation"] == \
         (int(fields["drug.rows.inspection.operation"]) if fields["drug.rows.inspection.operation"] != "/" else "/")
+
+
+def test_a_period_without_an_accepted_filing_is_skipped_when_carrying(server, project):
+    srv, _ = server
+    form = monthly_form(project)
+    may = random_document(form, "区市场监管局", "2022-05-31", random.Random(5))
+    june = json.loads(json.dumps(may))
+    june["header"]["report_date"] = "2022-06-30"
+    june["tables"]["drug"]["rows"]["review"]["operation"] = "无"  # an error: June is not accepted
+    sjj = _client(srv, "sjj")
+    assert "通过" in sjj.upload(workbook_bytes(project, form, may), period="2022-05").text
+    assert "有错" in sjj.upload(workbook_bytes(project, form, june), period="2022-06").text
+    july = sjj.get("/online/monthly-progress/2022-07")
+    fields = page_fields(july.text)
+    assert fields["drug.rows.inspection.production"] == str(may["tables"]["drug"]["rows"]["inspection"]["production"])
+    assert "2022年5月已通过报送" in july.text
+    prefilled = sjj.get("/online/monthly-progress/2022-07/prefilled.xlsx")
+    assert prefilled.status == 200 and prefilled.header("Content-Type").startswith("application/vnd.openxmlformats")
+    report = validate(prefilled.body, project=project, name="七月.xlsx")
+    assert report.document["tables"]["drug"]["rows"]["inspection"]["production"] == \
+        may["tables"]["drug"]["rows"]["inspection"]["production"]
+    assert report.document["header"]["unit"] == "区市场监管局" and report.document["header"]["report_date"] == "2022-08-01"

@@ -113,6 +113,21 @@ def _previous(slot):
     return service.ledger.latest_accepted(g.account.unit_id, slot.form, before.period)
 
 
+def _carry_source(slot):
+    """The filing a new period starts from: the unit's latest accepted filing of an
+    earlier period of the same form (the period before, or further back if that one has
+    no accepted filing)."""
+    service = g.service
+    schedule = service.schedule
+    before = schedule.previous(slot)
+    while before is not None:
+        sub = service.ledger.latest_accepted(g.account.unit_id, slot.form, before.period)
+        if sub is not None:
+            return sub
+        before = schedule.previous(before)
+    return None
+
+
 def _previous_report(sub):
     if sub is None:
         return None
@@ -182,21 +197,30 @@ def page(form_id: str, period: str):
     form = _form(form_id)
     slot = _slot(form_id, period)
     draft = _drafts().of(g.account.unit_id, form_id, period)
-    previous = _previous(slot)
-    carried_values, carried = _prefilled(form, slot, previous)
+    state = _State(form, slot)
     entry = _entry(form)
     if draft is not None:
         values = entry.values(draft.values, compact=False)
     else:
-        values = carried_values
-    return _render(form, slot, entry, values, carried_values, carried, previous, draft)
+        values = state.carried_values
+    return _render(form, slot, entry, values, state, draft)
 
 
-def _render(form, slot, entry, values, carried_values, carried, previous, draft, *, status=200, notice=None,
-            checked=None):
+class _State:
+    """What a period's page starts from: the filing compared with for the cumulative rule
+    (as the upload path has it), the filing carried from, and the values it gives."""
+
+    def __init__(self, form, slot):
+        self.previous = _previous(slot)
+        self.source = self.previous or _carry_source(slot)
+        self.carried_values, self.carried = _prefilled(form, slot, self.source)
+
+
+def _render(form, slot, entry, values, state, draft, *, status=200, notice=None, checked=None):
     from generator.service.entry import name_of
 
-    result = checked or entry.check(g.service.project, values, previous=_previous_report(previous))
+    carried_values, carried = state.carried_values, state.carried
+    result = checked or entry.check(g.service.project, values, previous=_previous_report(state.previous))
     fresh = draft is None and not carried and checked is None and request.method == "GET"
     if fresh:  # a blank form just opened: no cell is marked before the clerk types
         result = dict(result, findings=[], fresh=True)
@@ -209,7 +233,7 @@ def _render(form, slot, entry, values, carried_values, carried, previous, draft,
     cases = {t: max(entry.case_count(values, t) + 1, 1) for t in entry.cases}
     return render_template(
         "online.html", form=form, slot=slot, entry=entry, values=named, findings=result["findings"],
-        by_name=by_name, totals=result["totals"], result=result, carried=marked, previous=previous,
+        by_name=by_name, totals=result["totals"], result=result, carried=marked, previous=state.source,
         draft=draft, cases=cases, notice=notice, draft_time=_local(draft.saved_at) if draft else None,
     ), status
 
@@ -221,8 +245,7 @@ def page_post(form_id: str, period: str):
     form = _form(form_id)
     slot = _slot(form_id, period)
     entry = _entry(form)
-    previous = _previous(slot)
-    carried_values, carried = _prefilled(form, slot, previous)
+    state = _State(form, slot)
     given = {k: request.form.get(k, "") for k in request.form.keys() if k not in ("csrf_token", "action")}
     action = request.form.get("action") or "check"
     if action.startswith("remove:"):  # 删除此案 without script: drop that case row's fields
@@ -232,17 +255,17 @@ def page_post(form_id: str, period: str):
     values = entry.values(given)
     drafts = _drafts()
     if action == "submit":
-        return _submit(form, slot, entry, values, previous)
+        return _submit(form, slot, values)
     notice = None
     if action in ("save", "add-case"):
         draft = drafts.save(g.account.unit_id, form_id, period, entry.named(values), g.account.id, g.service.now())
         notice = f"草稿已保存（{_local(draft.saved_at)}）。" if action == "save" else None
     else:
         draft = drafts.of(g.account.unit_id, form_id, period)
-    return _render(form, slot, entry, values, carried_values, carried, previous, draft, notice=notice)
+    return _render(form, slot, entry, values, state, draft, notice=notice)
 
 
-def _submit(form, slot, entry, values, previous):
+def _submit(form, slot, values):
     from generator.forms.filled import to_bytes, write_values
     from generator.service import intake
 
@@ -311,7 +334,8 @@ def prefilled(form_id: str, period: str):
     _own_unit_only()
     form = _form(form_id)
     slot = _slot(form_id, period)
-    values, carried = _prefilled(form, slot, _previous(slot))
+    state = _State(form, slot)
+    values, carried = state.carried_values, state.carried
     data = to_bytes(write_values(form, g.service.project, values, carried))
     title = g.service.schedule.form_titles.get(form_id, form_id)
     name = f"{title}-{slot.label}-{g.account.unit}.xlsx"
