@@ -224,3 +224,18 @@ def test_a_period_without_an_accepted_filing_is_skipped_when_carrying(server, pr
     assert report.document["tables"]["drug"]["rows"]["inspection"]["production"] == \
         may["tables"]["drug"]["rows"]["inspection"]["production"]
     assert report.document["header"]["unit"] == "区市场监管局" and report.document["header"]["report_date"] == "2022-08-01"
+
+
+def test_a_long_prose_report_posts_whole_without_script(server):
+    srv, _ = server
+    gaj = _client(srv, "gaj")
+    index = gaj.get("/online")
+    assert index.status == 200 and "/online/quarterly-report/2022-Q2" in index.text
+    page = "/online/quarterly-report/2022-Q2"
+    fields = page_fields(gaj.get(page).text)
+    assert set(fields) >= {"header.unit", "header.report_date", "report.basic", "report.other"}
+    long = "本季度开展风险隐患排查，" * 2000  # 24,000 characters: far past the small-form limit
+    fields.update({name: long for name in fields if name.startswith("report.")})
+    r = gaj.post_form(page, {**fields, "csrf_token": gaj.token(page), "action": "save"})
+    assert r.status == 200 and "草稿已保存" in r.text
+    assert page_fields(r.text)["report.basic"] == long

@@ -1,5 +1,6 @@
 """在线填报 (online entry) and the pre-filled workbook download, for unit accounts.
 
+    GET  /online                              every form with its periods
     GET  /online/<form>                       → the current period's page
     GET  /online/<form>/<period>              the form as a web page, from its definition
     POST /online/<form>/<period>              the whole form (works without script):
@@ -29,7 +30,7 @@ from generator.service.web.security import unit_required
 
 bp = Blueprint("online", __name__)
 
-CHECK_MAX_BYTES = 512 * 1024  # the JSON of the largest form, filled, is well under this
+CHECK_MAX_BYTES = 1024 * 1024  # a prose report at its limits (8 sections × 30,000 characters) fits
 FORM_MAX_BYTES = 2 * 1024 * 1024  # the whole-form POST (prose sections may be long)
 RATE_BURST = 20  # checks a session may send at once …
 RATE_PER_SECOND = 5.0  # … and per second after that
@@ -176,6 +177,19 @@ def _local(moment) -> str:
 
 
 # -- pages --------------------------------------------------------------------------------
+
+
+@bp.route("/online")
+@unit_required
+def index():
+    """Every form the unit files, with its current period and the others due."""
+    from generator.service.slots import office_date
+
+    schedule = g.service.schedule
+    today = office_date(g.service.now())
+    forms = [(fid, schedule.form_titles.get(fid, fid), schedule.current(fid, today), schedule.slots_of(fid))
+             for fid in schedule.forms()]
+    return render_template("online_index.html", forms=forms)
 
 
 @bp.route("/online/<form_id>")
