@@ -29,10 +29,13 @@
   }
 
   function post(url, body, keepalive) {
+    var text = JSON.stringify(body);
     return fetch(url, {
-      method: "POST", credentials: "same-origin", keepalive: !!keepalive,
+      // a request that outlives the page may carry at most 64 KB; a longer draft was
+      // already saved two seconds after the last keystroke
+      method: "POST", credentials: "same-origin", keepalive: !!keepalive && text.length < 20000,
       headers: {"Content-Type": "application/json", "X-CSRF-Token": token},
-      body: JSON.stringify(body)
+      body: text
     });
   }
 
