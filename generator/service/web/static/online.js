@@ -33,7 +33,7 @@
     return fetch(url, {
       // a request that outlives the page may carry at most 64 KB; a longer draft was
       // already saved two seconds after the last keystroke
-      method: "POST", credentials: "same-origin", keepalive: !!keepalive && text.length < 20000,
+      method: "POST", credentials: "same-origin", keepalive: !!keepalive && new Blob([text]).size < 60000,
       headers: {"Content-Type": "application/json", "X-CSRF-Token": token},
       body: text
     });
