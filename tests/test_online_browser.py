@@ -206,3 +206,16 @@ def test_the_page_works_without_script(browser, site):
     assert _value(page, "major_cases.0.name") == "某案" and page.locator(_sel("major_cases.1.name")).count() == 1
     assert re.search(r"草稿保存于 \d{4}-\d{2}-\d{2}", page.inner_text("#draft-status"))
     ctx.close()
+
+
+def test_a_draft_is_saved_on_leaving_the_page(browser, site):
+    srv, _, _ = site
+    ctx = browser.new_context()
+    page = _login(ctx, srv, "wjw")
+    page.goto(srv.url + PAGE)
+    page.fill(_sel("header.note"), "离开本页前写下的说明")
+    page.goto(srv.url + "/filings")  # at once: before the two-second autosave
+    page.wait_for_timeout(800)
+    page.goto(srv.url + PAGE)
+    assert _value(page, "header.note") == "离开本页前写下的说明"
+    ctx.close()
