@@ -155,9 +155,9 @@ def bench_online(project, tmp: Path, clients: int, checks: int) -> None:
     import json
 
     from generator.forms.filled import to_bytes, write_values
-    from generator.service.entry import entry_for
+    from generator.service.online_form import entry_for
     from generator.validate import validate
-    from generator.validate.entry import check_values
+    from generator.validate.typed_values import check_values
 
     form = monthly_form(project)
     rng = random.Random(3)

@@ -16,7 +16,7 @@ import pytest
 from generator.forms.filled import to_bytes, write_values
 from generator.forms.prefill import prefill
 from generator.validate import validate
-from generator.validate.entry import check_values
+from generator.validate.typed_values import check_values
 from service_client import Client, page_fields
 from service_fixtures import add_account, start_server
 from service_support import monthly_form, random_document, workbook_bytes

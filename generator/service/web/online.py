@@ -147,7 +147,7 @@ def _prefilled(form, slot, sub):
 
 
 def _entry(form):
-    from generator.service.entry import entry_for
+    from generator.service.online_form import entry_for
 
     return entry_for(form, g.service.project)
 
@@ -231,7 +231,7 @@ class _State:
 
 
 def _render(form, slot, entry, values, state, draft, *, status=200, notice=None, checked=None):
-    from generator.service.entry import name_of
+    from generator.service.online_form import name_of
 
     carried_values, carried = state.carried_values, state.carried
     result = checked or entry.check(g.service.project, values, previous=_previous_report(state.previous))

@@ -12,7 +12,7 @@ cells, and every input's name is its layout key written with dots:
     major_cases.0.category.drug       ("major_cases", 0, "category", "drug")   a checkbox
     report.basic                      ("report", "basic")
 
-`Entry.check(values)` runs the validator on the values (`generator.validate.entry`) and
+`Entry.check(values)` runs the validator on the values (`generator.validate.typed_values`) and
 returns the findings keyed by input name, the 合计 computed, and counts.
 """
 
@@ -176,7 +176,7 @@ class Entry:
 
     def check(self, project, values: dict[tuple, str], previous=None) -> dict:
         """The validator's findings on these values, by input name, and the 合计 shown."""
-        from generator.validate.entry import check_values
+        from generator.validate.typed_values import check_values
         from generator.validate.normalize import plain
         from generator.validate.rules import NA, Values, _sum_keys, _total_keys
 
