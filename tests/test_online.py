@@ -166,7 +166,7 @@ def test_every_post_needs_the_csrf_token_and_the_check_is_bounded(server):
     assert _json(gaj, PAGE + "/check", {"values": {}}, None).status == 400
     assert _json(gaj, PAGE + "/draft", {"values": {}}, "wrong").status == 400
     assert gaj.post_form(PAGE, {"action": "save"}).status == 400
-    big = {"values": {"header.note": "x" * (600 * 1024)}}
+    big = {"values": {"header.note": "x" * (1200 * 1024)}}
     assert _json(gaj, PAGE + "/check", big, token).status == 413
     assert _json(gaj, PAGE + "/check", b"[1, 2", token).status == 400
     ok = _json(gaj, PAGE + "/check", {"values": {"drug.rows.inspection.operation": "-1"}}, token)
