@@ -245,10 +245,12 @@ def _render(form, slot, entry, values, state, draft, *, status=200, notice=None,
     marked = {name_of(k) for k in carried if values.get(k) == carried_values.get(k)}
     named = entry.named(values)
     cases = {t: max(entry.case_count(values, t) + 1, 1) for t in entry.cases}
+    filed = g.service.ledger.history(g.account.unit_id, slot.form, slot.period)
     return render_template(
         "online.html", form=form, slot=slot, entry=entry, values=named, findings=result["findings"],
         by_name=by_name, totals=result["totals"], result=result, carried=marked, previous=state.source,
         draft=draft, cases=cases, notice=notice, draft_time=_local(draft.saved_at) if draft else None,
+        filed=filed[-1] if filed else None,
     ), status
 
 
