@@ -1,6 +1,5 @@
 """错误代码: every finding code of the catalogue (`generator.findings.areas()`), one anchor per
-code, so a message's [code] can be looked up.  The validator issue may provide its own
-page (`generator.findings.site.pages`); until then this one is built from the catalogue."""
+code, so a message's [code] can be looked up."""
 
 from __future__ import annotations
 

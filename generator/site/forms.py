@@ -1,6 +1,6 @@
 """The 报表 section of the site: an index and one page per form, all from the definitions.
 
-The site's page registry (generator/site/registry.py) imports this module and calls:
+The site's page registry (generator/site/registry.py) calls:
 
 - `pages(project, content) -> list[Page]`: forms/index.md and forms/<FORM_ID>.md;
 - `write_workbooks(project, out_dir)`: the blank workbooks into site/downloads/;

@@ -52,10 +52,7 @@ def _limit_memory() -> None:
 
 def _warm(root: str) -> None:
     _limit_memory()
-    try:
-        import generator.validate  # noqa: F401  (import once per worker, not per upload)
-    except ImportError:
-        pass
+    import generator.validate  # noqa: F401  (import once per worker, not per upload)
 
 
 def _project(root: str):
@@ -107,16 +104,13 @@ def annotate_file(path: str, root: str, previous: str | None, out: str) -> str |
     import tempfile
 
     from generator.validate import validate
+    from generator.validate.marked_copy import annotate_report
 
     try:
-        from generator.validate.marked_copy import annotate_report
-
         report = validate(Path(path), project=_project(root), previous=Path(previous) if previous else None)
         with tempfile.TemporaryDirectory(prefix="yaojian-annotate-") as tmp:
             marked = annotate_report(report, path, Path(tmp))
             shutil.copyfile(marked if marked is not None else path, out)
-    except ImportError:
-        return "本服务安装的校验工具不含标注功能"
     except Exception as exc:  # noqa: BLE001 - a bad file must not take the page down
         return f"生成标注版时出错（{type(exc).__name__}）"
     return None
