@@ -71,6 +71,7 @@ def validate(path: str | os.PathLike | bytes, *, project, previous: str | os.Pat
 
 
 def _validate_book(book, display: str, project, forms: dict) -> Report:
+    from generator.forms.keys import header_key
     from generator.validate import rules, schema_errors
     from generator.validate.campaigns import windows
     from generator.validate.document import build
@@ -91,13 +92,13 @@ def _validate_book(book, display: str, project, forms: dict) -> Report:
     filed.bad = bad
     findings.extend(rules.run(filed, plan, bad, windows(project.content)))
     header = filed.document["header"]
-    date_read = filed.values.get(("header", "report_date"))
+    date_read = filed.values.get(header_key("report_date"))
     unit = header.get("unit")
     report = Report(
         file=display, form=form.id, form_version=form.version,
         unit=unit if isinstance(unit, str) else None,
         report_date=date_read.value if date_read is not None and date_read.state == "num"
-        and ("header", "report_date") not in bad else None,
+        and header_key("report_date") not in bad else None,
         findings=findings, document=filed.document, form_title=form.title,
         sheets=[m.name for m in matches], filed=filed,
     )
