@@ -15,7 +15,7 @@ import pytest
 from generator.site import deadlines as dl
 from generator.site import flow, registry
 from generator.site.md import esc, table
-from generator.site.page import File, Page, relative_url
+from generator.site.page import Page, relative_url
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -14,8 +14,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from generator.forms import describe as d
 from generator.forms.keys import ROWS, CaseKey, GridKey, HeaderKey, Key
-from generator.forms.layout import TICK, SheetLayout
-from generator.forms.model import Field, Form, Table
+from generator.forms.layout import SheetLayout
+from generator.forms.model import NUMBER_KINDS, TEXT_LIMITS, TICK, Field, Form, Table
 
 # Excel's limits on a validation's texts.
 PROMPT_TITLE_MAX, PROMPT_MAX, ERROR_TITLE_MAX, ERROR_MAX = 32, 255, 32, 225
@@ -62,7 +62,7 @@ class Input:
 def _field_input(f: Field) -> Input:
     rule = d.field_rule(f)
     hint = f.hint or ""
-    if f.kind in ("count", "amount"):
+    if f.kind in NUMBER_KINDS:
         return Input(f.kind, f"{f.label}（{f.unit}）" if f.unit else f.label, hint + rule, d.cell_error(f.kind), f.unit, f)
     if f.kind == "date":
         return Input("date", f.label, (hint or "") + rule, "请填写有效日期，格式如 2022-06-30。", field=f)
@@ -85,7 +85,7 @@ def meanings(form: Form, sheet: SheetLayout) -> dict[Key, Input]:
             if t.none_answers:
                 note = "没有内容或与上次报告一致的，填" + "或".join(f"“{a}”" for a in t.none_answers) + "。"
             out[key] = Input("section", "填写本部分", f"在此格内填写本部分内容（可换行：Alt+Enter）。{note}",
-                              "最多 30000 字。", limit=30000)
+                              f"最多 {TEXT_LIMITS['longtext']} 字。", limit=TEXT_LIMITS["longtext"])
     return out
 
 

@@ -26,7 +26,6 @@ LABEL_COLUMNS = 3  # grid sheets: A group, B 其中 / row label, C row label
 CASES_HEADER_ROWS = (2, 3)
 CASES_TICK_WIDTH = 4.5
 CASES_WIDTHS = {"longtext": 40, "text": 16, "date": 12, "amount": 10, "count": 9}
-TICK = "√"
 
 
 def cover_note(form: Form) -> str:

@@ -25,12 +25,20 @@ from typing import Any, Iterator
 
 from generator.yamlcache import parse_yaml, read_folder, stamp
 
+NA = "/"  # 不涉及: what a count or amount cell holds where the figure does not apply
+TICK = "√"  # a ticked checkbox
 CELL_KINDS = ("count", "amount")
 # Longest text a text field takes when its definition gives no max_length (an Excel cell
-# holds at most 32767 characters).
+# holds at most 32767 characters); a free-text section takes the longtext limit.
 TEXT_LIMITS = {"text": 200, "longtext": 30000}
-FIELD_KINDS = ("text", "longtext", "date", "amount", "count", "choice", "multi")
+NUMBER_KINDS = ("amount", "count")
+CHOICE_KINDS = ("choice", "multi")
+FIELD_KINDS = ("text", "longtext", "date", *NUMBER_KINDS, *CHOICE_KINDS)
 TABLE_KINDS = ("grid", "cases", "sections")
+# The rules a definition may declare, and where each is written: in a grid's or a cases
+# table's `rules`, or in the form's top-level `rules` ("form").
+SAME_COUNT, FLAG_MATCHES_THRESHOLD, CASES_WITHIN_BANDS = "same-count", "flag-matches-threshold", "cases-within-bands"
+RULE_PLACES = {SAME_COUNT: "grid", FLAG_MATCHES_THRESHOLD: "cases", CASES_WITHIN_BANDS: "form"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,7 @@ class Field:
 
     @property
     def is_choice(self) -> bool:
-        return self.kind in ("choice", "multi")
+        return self.kind in CHOICE_KINDS
 
     def option(self, option_id: str) -> Option:
         return next(o for o in self.options if o.id == option_id)

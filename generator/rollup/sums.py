@@ -22,9 +22,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from generator.forms.keys import GridKey, key_area_key, row_key
-from generator.forms.model import Form, Table
+from generator.forms.model import NA, Form, Table
 
-NA = "/"
 MAX_CELL_TEXT = 32_000  # Excel holds 32,767 characters in a cell
 
 

@@ -20,10 +20,9 @@ from xml.sax.saxutils import escape
 
 from generator.forms.keys import KEY_AREAS, ROWS, CaseKey, GridKey, SectionKey, header_key
 from generator.forms.layout import layout
-from generator.forms.model import Form
+from generator.forms.model import TICK, Form
 
 BREAKDOWN_SHEET = "各单位明细"
-TICK = "√"
 
 
 _BLANKS: dict[tuple[str, str, str], bytes] = {}

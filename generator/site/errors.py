@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
+from generator.findings import SEVERITY_ZH
 from generator.site.context import SiteContext
 from generator.site.md import esc, heading, table
 from generator.site.page import Page
 
-SEVERITY = {"error": "错误", "warning": "警告"}
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")  # a message template's slots, shown as …
 
 
@@ -27,7 +27,7 @@ def pages(ctx: SiteContext) -> list[Page]:
         for kind in area.kinds:
             rows.append([
                 f'<span id="{kind.code}"></span>`{kind.code}`',
-                SEVERITY.get(kind.severity, kind.severity),
+                SEVERITY_ZH.get(kind.severity, kind.severity),
                 esc(kind.title),
                 esc(kind.description or _PLACEHOLDER.sub("…", kind.message)),
                 esc(kind.remedy),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from generator.forms import describe as d
 from generator.forms.layout import cover_note
-from generator.forms.model import Form, Table, load_forms
+from generator.forms.model import TICK, Form, Table, load_forms
 from generator.site.deadlines import parse_date, zh_date
 from generator.site.md import esc
 from generator.site.md import table as _table
@@ -310,7 +310,7 @@ def _grid_guide(t: Table) -> str:
 
 
 def _cases_guide(t: Table) -> str:
-    text = (f"\n每个案件填一行（最多 {t.capacity} 行），没有案件的留空。复选项各占一栏，勾选的在该栏选“{d.TICK_TEXT}”。\n\n")
+    text = (f"\n每个案件填一行（最多 {t.capacity} 行），没有案件的留空。复选项各占一栏，勾选的在该栏选“{TICK}”。\n\n")
     rows = []
     for f in t.fields:
         rows.append([

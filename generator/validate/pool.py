@@ -26,7 +26,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 WORKER_MEMORY = 1536 * 1024 * 1024  # address space of one validation worker
 TIMEOUT = 120.0  # seconds one task may take before it is given up

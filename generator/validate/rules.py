@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from generator.findings import Finding
-from generator.forms.model import Rule, Table
+from generator.forms.model import NA, Rule, Table
 from generator.validate.document import Filed
 from generator.validate.normalize import plain
 from generator.validate.plan import Plan
 
-NA = "/"
 
 
 class Values:
