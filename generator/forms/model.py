@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from generator.yamlcache import parse_yaml, read_folder, stamp
+from generator.yamlcache import read_folder, stamp
 
 NA = "/"  # 不涉及: what a count or amount cell holds where the figure does not apply
 TICK = "√"  # a ticked checkbox
@@ -362,10 +362,6 @@ def form_from_data(data: dict, path: Path | None = None) -> Form:
         changelog=tuple(data.get("changelog", ())),
         path=path,
     )
-
-
-def load_form(path: Path) -> Form:
-    return form_from_data(parse_yaml(path.read_text(encoding="utf-8")), path)
 
 
 _MEMO: dict[tuple, dict[str, Form]] = {}

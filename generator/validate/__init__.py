@@ -7,10 +7,10 @@
 
 The steps, each a module: read (`generator.xlsx`, bounded) → identify the form by its
 stamp (`identify`) → find its sheets and rows (`locate`) → read every input into the
-filed document (`document`, with `normalize`) → the form's JSON Schema (`schema_errors`) → the
-rules (`rules`, and `previous` for the cumulative rule).  Reporters (`reporters`, `html`)
-and the marked copy (`annotate`) render a Report; `batch` runs many files in worker
-processes.
+filed document (`document`, with `normalize`) → the form's JSON Schema (`schema_errors`)
+→ the rules (`rules`, and `previous` for the cumulative rule).  Reporters (`reporters`,
+`html`) and the marked copy (`marked_copy`) render a Report; `pool` runs the validator in
+bounded worker processes, for the service (`Checker`) and for many files (`batch`).
 
 Bounds: every read goes through `generator.xlsx.read_workbook` and its `Limits` (20 MB on
 disk, 32 MB per inflated part, 128 MB inflated in all, a compression ratio of 100, 4,096

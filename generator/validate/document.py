@@ -78,9 +78,6 @@ class Filed:
             return Where(name, row, col, label, column_label)
         return None
 
-    def has_place(self, key: tuple) -> bool:
-        return self.place(key) is not None
-
     def finding(self, code: str, key: tuple, params: dict | None = None, *, value=None, expected=None,
                 variant: str | None = None) -> Finding:
         """A finding located at `key` (sheet, cell, row label × column label)."""

@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from generator.forms.keys import KEY_AREAS, ROWS, GridKey, Key
-from generator.forms.layout import COVER_SHEET, LABEL_COLUMNS, STAMP_FORM, STAMP_VERSION, FormLayout, layout
+from generator.forms.layout import LABEL_COLUMNS, FormLayout, layout
 from generator.forms.model import Form, Table
 
 
@@ -201,6 +201,3 @@ def _sections(t: Table, sl, sp: SheetPlan) -> None:
         if p.key is not None:
             sp.slots.append(Slot(p.key, sl.name, p.row, p.col, "text", "longtext", None, None))
 
-
-STAMPS = (STAMP_FORM, STAMP_VERSION)
-COVER = COVER_SHEET

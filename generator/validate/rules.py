@@ -230,7 +230,6 @@ def parts(t: Table, vals: Values) -> list[Finding]:
             for row in ka.rows:
                 out.extend(_part(vals, (t.id, "key_areas", row.id, c.id), (t.id, "key_areas", row.id, parent.id),
                                  f"{parent.label} · {c.label}", parent.label))
-    del filed
     return out
 
 

@@ -1,8 +1,8 @@
 """The filed document against its form's JSON Schema, each error as a finding in place.
 
-The schema is `schemas/forms/<form id>.schema.json` (generated from the definition by the
-forms engineer); it is compiled once per process with `jsonschema_rs`.  Each error's
-instance path is a layout key, so its finding names the sheet, the cell and the form's
+The schema is `schemas/forms/<form id>.schema.json` (generated from the definition by
+`generator.forms.schema`); it is compiled once per process with `jsonschema_rs`.  Each
+error's instance path is a layout key (`generator.forms.keys`), so its finding names the sheet, the cell and the form's
 own words.  The mapping goes by the failing keyword and the value, not by the schema's
 exact wording: null → blank-cell (required-field for a text or date field), minimum →
 negative-value, a fraction where a count is due → non-integer-count, pattern/enum/type on
