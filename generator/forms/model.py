@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
+from generator.memo import Memo
 from generator.yamlcache import read_folder, stamp
 
 NA = "/"  # 不涉及: what a count or amount cell holds where the figure does not apply
@@ -159,6 +161,15 @@ class Section:
         return not self.sections
 
 
+def _content_key(obj) -> str:
+    """A digest of a definition object's content (its compared fields, recursively)."""
+    import hashlib
+    from dataclasses import fields
+
+    text = repr(tuple(getattr(obj, f.name) for f in fields(obj) if f.compare))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Table:
     id: str
@@ -184,6 +195,11 @@ class Table:
     sections: tuple[Section, ...] = ()
     none_answers: tuple[str, ...] = ()
     none_note: str | None = None
+
+    @cached_property
+    def content_key(self) -> str:
+        """What caches that outlive one Table object key by: a digest of the table."""
+        return _content_key(self)
 
     @property
     def heading(self) -> str:
@@ -223,6 +239,11 @@ class Form:
     instructions: str | None = None  # "doc#clause" of 填表须知
     changelog: tuple[dict, ...] = ()
     path: Path | None = field(default=None, compare=False)
+
+    @cached_property
+    def content_key(self) -> str:
+        """What caches that outlive one Form object key by: a digest of the definition."""
+        return _content_key(self)
 
     def table(self, table_id: str) -> Table:
         return next(t for t in self.tables if t.id == table_id)
@@ -364,7 +385,7 @@ def form_from_data(data: dict, path: Path | None = None) -> Form:
     )
 
 
-_MEMO: dict[tuple, dict[str, Form]] = {}
+_FOLDERS: Memo[dict[str, Form]] = Memo(8)
 
 
 def load_forms(folder: Path) -> dict[str, Form]:
@@ -372,6 +393,4 @@ def load_forms(folder: Path) -> dict[str, Form]:
     folder = Path(folder)
     files = stamp(folder)
     key = (str(folder.resolve()), json.dumps(files))
-    if key not in _MEMO:
-        _MEMO[key] = {f.id: f for f in (form_from_data(d, p) for p, d in read_folder(folder, "forms", files))}
-    return _MEMO[key]
+    return _FOLDERS.get(key, lambda: {f.id: f for f in (form_from_data(d, p) for p, d in read_folder(folder, "forms", files))})

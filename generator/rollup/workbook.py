@@ -21,27 +21,31 @@ from xml.sax.saxutils import escape
 from generator.forms.keys import KEY_AREAS, ROWS, CaseKey, GridKey, SectionKey, header_key
 from generator.forms.layout import layout
 from generator.forms.model import TICK, Form
+from generator.memo import Memo
 
 BREAKDOWN_SHEET = "各单位明细"
 
 
-_BLANKS: dict[tuple[str, str, str], bytes] = {}
+_BLANKS: Memo[bytes] = Memo(8)
 
 
 def _blank(form: Form, project):
-    """The form's blank workbook (the one units download), loaded by openpyxl."""
+    """The form's blank workbook (the one units download), loaded by openpyxl; made again
+    when the definition or a content file (whose clauses it quotes) changes."""
     from openpyxl import load_workbook
 
-    key = (str(project.root), form.id, form.version)
-    data = _BLANKS.get(key)
-    if data is None:
+    def make() -> bytes:
         from generator import content as content_mod
         from generator.forms.workbook import build_workbook
 
         buf = io.BytesIO()
         build_workbook(form, content_mod.load(project)).save(buf)
-        data = _BLANKS[key] = buf.getvalue()
-    return load_workbook(io.BytesIO(data))
+        return buf.getvalue()
+
+    content = Path(project.content)
+    files = tuple((p.relative_to(content).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+                  for p in sorted(content.rglob("*.yaml"))) if content.is_dir() else ()
+    return load_workbook(io.BytesIO(_BLANKS.get((str(project.root), form.content_key, files), make)))
 
 
 def _as_date(value: Any) -> Any:

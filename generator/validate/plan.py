@@ -15,6 +15,7 @@ from functools import lru_cache
 from generator.forms.keys import KEY_AREAS, ROWS, GridKey, Key
 from generator.forms.layout import LABEL_COLUMNS, FormLayout, layout
 from generator.forms.model import Form, Table
+from generator.memo import Memo
 
 
 @lru_cache(maxsize=8192)
@@ -85,16 +86,11 @@ class Plan:
         return next(s for s in self.sheets if s.name == name)
 
 
-_CACHE: dict[int, tuple[Form, Plan]] = {}
+_PLANS: Memo[Plan] = Memo(16)
 
 
 def plan_for(form: Form) -> Plan:
-    hit = _CACHE.get(id(form))
-    if hit is not None and hit[0] is form:
-        return hit[1]
-    plan = _build(form)
-    _CACHE[id(form)] = (form, plan)
-    return plan
+    return _PLANS.get(form.content_key, lambda: _build(form))
 
 
 def _one_case(form: Form) -> Form:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from generator.findings import Finding
+from generator.forms.keys import row_key
 from generator.forms.model import NA, Rule, Table
+from generator.memo import Memo
 from generator.validate.document import Filed
 from generator.validate.normalize import plain
 from generator.validate.plan import Plan
@@ -105,17 +107,13 @@ def _show(v) -> str:
 # -- 合计 -----------------------------------------------------------------------------------
 
 
-_TOTAL_KEYS: dict[int, tuple] = {}
+_TOTAL_KEYS: Memo[list] = Memo(64)
 
 
 def _total_keys(t: Table) -> list[tuple]:
     """(row, part keys, total key) of every row of a grid, made once per table."""
-    hit = _TOTAL_KEYS.get(id(t))
-    if hit is None or hit[0] is not t:
-        keys = [(row, [(t.id, "rows", row.id, c.id) for c in t.columns], (t.id, "rows", row.id, t.total.id))
-                for row in t.rows]
-        hit = _TOTAL_KEYS[id(t)] = (t, keys)
-    return hit[1]
+    return _TOTAL_KEYS.get(t.content_key, lambda: [
+        (row, [row_key(t.id, row.id, c.id) for c in t.columns], row_key(t.id, row.id, t.total.id)) for row in t.rows])
 
 
 def totals(t: Table, vals: Values) -> list[Finding]:
@@ -199,15 +197,12 @@ def _typo(t: Table, keys: list[tuple], vals: Values, found, expected) -> tuple[s
 # -- parts ≤ whole -------------------------------------------------------------------------
 
 
-_ROWS: dict[int, tuple] = {}
+_ROWS: Memo[dict] = Memo(64)
 
 
 def _rows(t: Table) -> dict:
     """A table's rows by id, made once per table (Table.rows builds a tuple per call)."""
-    hit = _ROWS.get(id(t))
-    if hit is None or hit[0] is not t:
-        hit = _ROWS[id(t)] = (t, {r.id: r for r in t.rows})
-    return hit[1]
+    return _ROWS.get(t.content_key, lambda: {r.id: r for r in t.rows})
 
 
 def parts(t: Table, vals: Values) -> list[Finding]:

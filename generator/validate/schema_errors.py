@@ -18,10 +18,11 @@ from pathlib import Path
 from generator.findings import Finding
 from generator.forms.keys import HeaderKey, Key, key_of_path
 from generator.forms.model import Form
+from generator.memo import Memo
 from generator.validate.document import Filed
 from generator.validate.plan import Plan
 
-_COMPILED: dict[tuple, object] = {}
+_COMPILED: Memo[object] = Memo(16)
 
 
 def schema_path(schemas: Path, form: Form) -> Path:
@@ -35,19 +36,13 @@ def validator(schemas: Path, form: Form):
     path = schema_path(schemas, form)
     try:
         st = path.stat()
-        key = (str(path), st.st_size, st.st_mtime_ns, form.version)
-    except OSError:
-        key = ("fallback", form.id, form.version, id(form))
-    hit = _COMPILED.get(key)
-    if hit is None:
-        if key[0] == "fallback":  # a project whose schemas/forms/ is not generated
-            from generator.forms.schema import form_schema
+    except OSError:  # a project whose schemas/forms/ is not generated: generate it here
+        from generator.forms.schema import form_schema
 
-            schema = form_schema(form)
-        else:
-            schema = json.loads(path.read_text(encoding="utf-8"))
-        hit = _COMPILED[key] = jsonschema_rs.validator_for(schema, validate_formats=True)
-    return hit
+        return _COMPILED.get(("generated", form.content_key),
+                             lambda: jsonschema_rs.validator_for(form_schema(form), validate_formats=True))
+    return _COMPILED.get((str(path), st.st_size, st.st_mtime_ns, form.version), lambda: jsonschema_rs.validator_for(
+        json.loads(path.read_text(encoding="utf-8")), validate_formats=True))
 
 
 def check(filed: Filed, plan: Plan, schemas: Path) -> tuple[list[Finding], set[tuple]]:
