@@ -50,16 +50,25 @@ class SectionKey(NamedTuple):
 Key = Union[HeaderKey, GridKey, CaseKey, SectionKey]
 
 
+# The constructors below build a key without NamedTuple's Python-level __new__ (the
+# validator makes thousands of keys per workbook).
+_new = tuple.__new__
+
+
 def header_key(field_id: str) -> HeaderKey:
-    return HeaderKey(HEADER, field_id)
+    return _new(HeaderKey, (HEADER, field_id))
 
 
 def row_key(table_id: str, row_id: str, column_id: str) -> GridKey:
-    return GridKey(table_id, ROWS, row_id, column_id)
+    return _new(GridKey, (table_id, ROWS, row_id, column_id))
 
 
 def key_area_key(table_id: str, row_id: str, column_id: str) -> GridKey:
-    return GridKey(table_id, KEY_AREAS, row_id, column_id)
+    return _new(GridKey, (table_id, KEY_AREAS, row_id, column_id))
+
+
+def case_key(table_id: str, case: int, field_id: str, option_id: str | None = None) -> CaseKey:
+    return _new(CaseKey, (table_id, case, field_id, option_id))
 
 
 def as_key(parts: Sequence) -> Key | None:

@@ -10,7 +10,7 @@ where each key sits in the workbook, and the findings of reading itself
 from __future__ import annotations
 
 from generator.findings import Finding
-from generator.forms.keys import CaseKey, GridKey, Key, as_key
+from generator.forms.keys import CaseKey, GridKey, Key, as_key, case_key
 from generator.validate import normalize as nz
 from generator.validate.locate import SheetMatch
 from generator.validate.plan import Plan, Slot
@@ -240,7 +240,7 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
             label += f"（编号 {number.value}）"
         places.append((row, label))
         for (field_id, option_id), read in reads.items():
-            key = CaseKey(t.id, index, field_id, option_id)
+            key = case_key(t.id, index, field_id, option_id)
             values[key] = read
             if read.how is not None:
                 _note(filed, key, read)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from generator.findings import Finding
-from generator.forms.keys import CaseKey, header_key, key_area_key, row_key
+from generator.forms.keys import case_key, header_key, key_area_key, row_key
 from generator.forms.model import CASES_WITHIN_BANDS, FLAG_MATCHES_THRESHOLD, NA, SAME_COUNT, Rule, Table
 from generator.memo import Memo
 from generator.validate.document import Filed
@@ -71,7 +71,7 @@ def capacity(t: Table, filed: Filed) -> list[Finding]:
     count = filed.cases.get(t.id, 0)
     if count <= t.capacity:
         return []
-    first = filed.place(CaseKey(t.id, t.capacity, t.fields[0].id))
+    first = filed.place(case_key(t.id, t.capacity, t.fields[0].id))
     return [Finding("too-many-cases", {"count": count, "limit": t.capacity}, value=str(count),
                     expected=str(t.capacity), sheet=first.sheet if first else t.sheet,
                     cell=first.cell if first else None, row=first.row_label if first else None)]
@@ -337,12 +337,12 @@ def _cases_within_bands(rule: Rule, t: Table | None, plan: Plan, vals: Values) -
     filed = vals.filed
     counts: dict[str, int] = {}
     for i in range(filed.cases.get(cases.id, 0)):
-        if CaseKey(cases.id, i, cat_field.id) in vals.bad:
+        if case_key(cases.id, i, cat_field.id) in vals.bad:
             continue
-        v = vals.get(CaseKey(cases.id, i, value_field.id))
+        v = vals.get(case_key(cases.id, i, value_field.id))
         if v is None or v is NA or v < threshold:
             continue
-        ticked = [o.id for o in cat_field.options if (vals.read(CaseKey(cases.id, i, cat_field.id, o.id)) or _NONE).value is True]
+        ticked = [o.id for o in cat_field.options if (vals.read(case_key(cases.id, i, cat_field.id, o.id)) or _NONE).value is True]
         if len(ticked) == 1:
             counts[ticked[0]] = counts.get(ticked[0], 0) + 1
     out = []
