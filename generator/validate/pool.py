@@ -149,47 +149,51 @@ class Pool:
             for i, item in enumerate(items):
                 finish(i, fn(item))
             return results
+        # Twice as many tasks as workers are in flight, so no worker waits for its next
+        # one.  The executor hands tasks out in order, so the oldest `workers` in flight are
+        # the ones running: a task's clock starts when it enters that window (a little
+        # after it really starts, never before).
         waiting = deque(range(total))
-        running: dict[Future, tuple[int, float]] = {}
+        running: dict[Future, list] = {}  # in submission order: future -> [index, started or None]
         pool = self._executor()
         while waiting or running:
-            while waiting and len(running) < self.workers:
+            while waiting and len(running) < 2 * self.workers:
                 i = waiting.popleft()
-                running[pool.submit(fn, items[i])] = (i, time.monotonic())
-            oldest = min(started for _, started in running.values())
-            finished, _ = wait(running, timeout=max(0.0, oldest + self.timeout - time.monotonic()),
-                               return_when=FIRST_COMPLETED)
-            broken: list[int] = []
+                running[pool.submit(fn, items[i])] = [i, None]
+            now = time.monotonic()
+            for entry in list(running.values())[: self.workers]:
+                if entry[1] is None:
+                    entry[1] = now
+            oldest = min(e[1] for e in running.values() if e[1] is not None)
+            finished, _ = wait(running, timeout=max(0.0, oldest + self.timeout - now), return_when=FIRST_COMPLETED)
+            broken = False
             for future in finished:
-                i, _ = running.pop(future)
-                try:
+                if isinstance(future.exception(), BrokenProcessPool):
+                    broken = True
+                else:
+                    finish(running.pop(future)[0], future.result())
+            if finished and not broken:
+                continue
+            # A worker died and took the pool down (`broken`), or a task ran out of time.
+            # The tasks that were running are the suspects: after a death each is run again
+            # alone, so only the one that kills its process fails; a late one has failed.
+            # The pool is replaced and the tasks that were only queued go again.
+            now = time.monotonic()
+            suspects: list[int] = []
+            again: list[int] = []
+            for future, (i, started) in running.items():
+                if future.done() and future.exception() is None:
                     finish(i, future.result())
-                except BrokenProcessPool:
-                    broken.append(i)
-            if broken:
-                # A worker died and took the pool down: every task it held failed with it.
-                # Each is run again alone, so only the one that kills its process fails.
-                broken += [i for i, _ in running.values()]
-                running.clear()
-                self._discard(pool)
-                for i in sorted(broken):
-                    finish(i, self._alone(fn, (items[i],)))
-                pool = self._executor()
-            elif not finished:
-                # The oldest task ran out of time: its worker is stopped with the pool, the
-                # other running tasks are started again in a new one.
-                now = time.monotonic()
-                for future, (i, started) in list(running.items()):
-                    if future.done() and not isinstance(future.exception(), BrokenProcessPool):
-                        del running[future]
-                        finish(i, future.result())
-                    elif now - started >= self.timeout:
-                        del running[future]
-                        finish(i, Failure(TIMED_OUT))
-                waiting.extendleft(sorted((i for i, _ in running.values()), reverse=True))
-                running.clear()
-                self._discard(pool, stop=True)
-                pool = self._executor()
+                elif started is not None and (broken or now - started >= self.timeout):
+                    suspects.append(i)
+                else:
+                    again.append(i)
+            running.clear()
+            self._discard(pool, stop=not broken)
+            for i in suspects:
+                finish(i, self._alone(fn, (items[i],)) if broken else Failure(TIMED_OUT))
+            waiting.extendleft(reversed(again))
+            pool = self._executor()
         return results
 
     def warm(self) -> None:
