@@ -24,6 +24,11 @@ def square_or_hang(n: int) -> int:
     return n * n
 
 
+def square_slowly_or_hang(n: int) -> int:
+    time.sleep(600 if n == 2 else 1.5)
+    return n * n
+
+
 def address_space_limit(_: int) -> int:
     import resource
 
@@ -82,3 +87,25 @@ def test_without_workers_tasks_run_here():
     with Pool(0) as pool:
         assert pool.run(pid) == os.getpid()
         assert pool.map(square_or_hang, [1, 3]) == [1, 9]
+
+
+def test_uploads_in_other_threads_survive_a_stuck_one():
+    """The service's threads share one pool: a stuck upload is stopped with its worker, and
+    the uploads that were running or waiting beside it (one worker works through 1.5 s
+    tasks while the other is stuck for 4 s) are run again, not lost."""
+    import threading
+
+    results = {}
+    with Pool(2, timeout=4) as pool:
+        pool.warm()
+
+        def upload(n):
+            results[n] = pool.run(square_slowly_or_hang, n)
+
+        threads = [threading.Thread(target=upload, args=(n,)) for n in (2, 3, 4, 5, 6)]
+        for t in threads:
+            t.start()
+            time.sleep(0.05)
+        for t in threads:
+            t.join(60)
+    assert results == {2: Failure(TIMED_OUT), 3: 9, 4: 16, 5: 25, 6: 36}

@@ -121,9 +121,17 @@ class Pool:
         """`fn(*args)` in a worker; its result, or a `Failure`."""
         if self.workers <= 0:
             return fn(*args)
-        pool = self._executor()
+        for _ in range(2):
+            pool = self._executor()
+            try:
+                future = pool.submit(fn, *args)
+                break
+            except (BrokenProcessPool, RuntimeError):  # another thread's task broke or replaced it
+                self._discard(pool)
+        else:
+            return self._alone(fn, args)
         try:
-            return pool.submit(fn, *args).result(timeout=self.timeout)
+            return future.result(timeout=self.timeout)
         except BrokenProcessPool:
             self._discard(pool)
             return self._alone(fn, args)
