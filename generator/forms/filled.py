@@ -25,8 +25,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from generator.forms.inputs import meanings
-from generator.forms.layout import TICK, layout
-from generator.forms.model import Form
+from generator.forms.layout import layout
+from generator.forms.model import TICK, Form
+from generator.memo import Memo
 
 CARRIED_NOTE = "沿用上期数，请核对"
 CARRIED_FILL = "DDEBF7"  # light blue: distinct from the pale yellow of an input still to fill
@@ -34,21 +35,32 @@ NOTE_AUTHOR = "yaojian"
 _NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-_BLANKS: dict[tuple[str, str, str], bytes] = {}
+_BLANKS: Memo[bytes] = Memo(8)
+
+
+def blank_key(form: Form, project) -> tuple:
+    """What the blank workbook is made from: the definition and the content files (whose
+    clauses it quotes), by content — an edit of either makes a new workbook."""
+    from pathlib import Path
+
+    content = Path(project.content)
+    files = tuple((p.relative_to(content).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+                  for p in sorted(content.rglob("*.yaml"))) if content.is_dir() else ()
+    return (str(project.root), form.content_key, files)
 
 
 def blank_bytes(form: Form, project) -> bytes:
-    """The form's blank workbook as units download it (made once per process)."""
-    key = (str(project.root), form.id, form.version)
-    data = _BLANKS.get(key)
-    if data is None:
+    """The form's blank workbook as units download it."""
+
+    def make() -> bytes:
         from generator import content as content_mod
         from generator.forms.workbook import build_workbook
 
         buf = io.BytesIO()
         build_workbook(form, content_mod.load(project)).save(buf)
-        data = _BLANKS[key] = buf.getvalue()
-    return data
+        return buf.getvalue()
+
+    return _BLANKS.get(blank_key(form, project), make)
 
 
 def blank(form: Form, project):
@@ -124,14 +136,11 @@ def input_kinds(form: Form) -> dict[tuple, str]:
     return out
 
 
-_KINDS: dict[tuple, dict] = {}
+_KINDS: Memo[dict] = Memo(8)
 
 
 def kinds_of(form: Form) -> dict[tuple, str]:
-    hit = _KINDS.get((form.id, form.version))
-    if hit is None or hit["form"] is not form:
-        hit = _KINDS[(form.id, form.version)] = {"form": form, "kinds": input_kinds(form)}
-    return hit["kinds"]
+    return _KINDS.get(form.content_key, lambda: input_kinds(form))
 
 
 def kind_of(form: Form, key: tuple) -> str | None:
@@ -158,16 +167,12 @@ def position(form: Form, key: tuple) -> tuple[str, int, int] | None:
     return None
 
 
-_PLACES: dict[tuple, dict] = {}
+_PLACES: Memo[dict] = Memo(8)
 
 
 def _places(form: Form) -> dict[tuple, tuple[str, int, int]]:
-    hit = _PLACES.get((form.id, form.version))
-    if hit is None or hit["form"] is not form:
-        places = {key: (sheet.name, p.row, p.col) for sheet in layout(form).sheets
-                  for key, p in sheet.inputs.items() if p.role == "input"}
-        hit = _PLACES[(form.id, form.version)] = {"form": form, "places": places}
-    return hit["places"]
+    return _PLACES.get(form.content_key, lambda: {key: (sheet.name, p.row, p.col) for sheet in layout(form).sheets
+                                                  for key, p in sheet.inputs.items() if p.role == "input"})
 
 
 def write_values(form: Form, project, values: dict[tuple, Any], marks: set[tuple] | None = None):

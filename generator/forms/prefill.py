@@ -20,8 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from generator.forms.layout import TICK
-from generator.forms.model import Form, Table
+from generator.forms.model import TICK, Form, Table
 
 
 def as_text(value: Any) -> str | None:

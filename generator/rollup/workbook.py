@@ -17,11 +17,11 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from generator.forms.filled import blank, copy_style, put
+from generator.forms.keys import KEY_AREAS, ROWS, CaseKey, GridKey, SectionKey, header_key
 from generator.forms.layout import layout
-from generator.forms.model import Form
+from generator.forms.model import TICK, Form
 
 BREAKDOWN_SHEET = "各单位明细"
-TICK = "√"
 
 
 def fill(form: Form, document: dict, project, wb=None):
@@ -39,7 +39,7 @@ def fill(form: Form, document: dict, project, wb=None):
             places[key] = (sheet.name, place)
     header = document.get("header") or {}
     for f in form.header:
-        sheet, place = places[("header", f.id)]
+        sheet, place = places[header_key(f.id)]
         put(wb[sheet], place.row, place.col, header.get(f.id), kind=f.kind)
     tables = document.get("tables") or {}
     for t in form.tables:
@@ -47,10 +47,10 @@ def fill(form: Form, document: dict, project, wb=None):
         if data is None:
             continue
         if t.kind == "grid":
-            for block in ("rows", "key_areas"):
+            for block in (ROWS, KEY_AREAS):
                 for row_id, cols in (data.get(block) or {}).items():
                     for col_id, value in (cols or {}).items():
-                        hit = places.get((t.id, block, row_id, col_id))
+                        hit = places.get(GridKey(t.id, block, row_id, col_id))
                         if hit is None:
                             continue
                         if hit[1].role == "total" and wb[hit[0]].cell(hit[1].row, hit[1].col).data_type == "f":
@@ -61,7 +61,7 @@ def fill(form: Form, document: dict, project, wb=None):
             _cases(wb, t, data, places)
         elif t.kind == "sections":
             for section_id, text in (data or {}).items():
-                hit = places.get((t.id, section_id))
+                hit = places.get(SectionKey(t.id, section_id))
                 if hit is not None:
                     put(wb[hit[0]], hit[1].row, hit[1].col, text)
     return wb, totals
@@ -72,7 +72,7 @@ def _cases(wb, t, cases: list, places: dict) -> None:
     may run past the template's capacity; those rows take the first row's style)."""
     for i, case in enumerate(cases):
         for f in t.fields:
-            targets = [(o.id, places.get((t.id, 0, f.id, o.id))) for o in f.options] if f.is_choice else [(None, places.get((t.id, 0, f.id, None)))]
+            targets = [(o.id, places.get(CaseKey(t.id, 0, f.id, o.id))) for o in f.options] if f.is_choice else [(None, places.get(CaseKey(t.id, 0, f.id, None)))]
             value = case.get(f.id)
             for option_id, hit in targets:
                 if hit is None:

@@ -22,10 +22,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.forms.filled import kind_of, position
+from generator.forms.filled import blank_key, kind_of, position
 from generator.forms.inputs import meanings
-from generator.forms.layout import TICK, layout
-from generator.forms.model import Form, Table
+from generator.forms.layout import layout
+from generator.forms.model import TICK, Form, Table
+from generator.memo import Memo
 from generator.xlsx.refs import parse_ref
 
 MAX_CASES = 200  # case rows a page takes (the template has 50; the validator reads more)
@@ -284,34 +285,33 @@ class Entry:
         return out
 
 
-_BY_PLACE: dict[tuple, dict] = {}
+_BY_PLACE: Memo[dict] = Memo(8)
 
 
 def _by_place(form: Form) -> dict[tuple, tuple]:
-    hit = _BY_PLACE.get((form.id, form.version))
-    if hit is None or hit["form"] is not form:
-        at = {}
-        for sheet in layout(form).sheets:
-            for key, p in sheet.inputs.items():
-                if p.role in ("input", "total"):
-                    at[(sheet.name, p.row, p.col)] = key
-        hit = _BY_PLACE[(form.id, form.version)] = {"form": form, "at": at}
-    return hit["at"]
+    """(sheet, row, column) → the input or 合计 key there, for the template's places."""
+
+    def make() -> dict:
+        return {(sheet.name, p.row, p.col): key for sheet in layout(form).sheets
+                for key, p in sheet.inputs.items() if p.role in ("input", "total")}
+
+    return _BY_PLACE.get(form.content_key, make)
 
 
-_ENTRIES: dict[tuple, tuple] = {}
+_ENTRIES: Memo[Entry] = Memo(8)
 
 
 def entry_for(form: Form, project) -> Entry:
-    key = (str(project.root), form.id, form.version)
-    hit = _ENTRIES.get(key)
-    if hit is None or hit[0] is not form:
+    """The page model of a form, made again when its definition or the content it quotes changes."""
+
+    def make() -> Entry:
         from generator import content as content_mod
         from generator.forms.texts import Texts
 
         texts = Texts(content_mod.load(project)) if any(t.kind == "sections" for t in form.tables) else None
-        hit = _ENTRIES[key] = (form, Entry(form, texts))
-    return hit[1]
+        return Entry(form, texts)
+
+    return _ENTRIES.get(blank_key(form, project), make)
 
 
 __all__ = ["Entry", "entry_for", "kind_of", "name_of"]

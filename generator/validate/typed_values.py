@@ -18,24 +18,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from generator.forms.filled import blank_bytes, kind_of, position, typed_value
+from generator.forms.filled import blank_bytes, blank_key, kind_of, position, typed_value
 from generator.forms.model import Form
+from generator.memo import Memo
 from generator.validate.report import Report
 from generator.xlsx.book import Cell, Sheet, Workbook
 
 _EPOCH = date(1899, 12, 30)
-_TEMPLATES: dict[tuple, tuple[Form, Workbook]] = {}
+_TEMPLATES: Memo[Workbook] = Memo(8)
 
 
 def template(form: Form, project) -> Workbook:
-    """The form's blank workbook as the reader returns it (read once per process)."""
-    key = (str(project.root), form.id, form.version)
-    hit = _TEMPLATES.get(key)
-    if hit is None or hit[0] is not form:
-        from generator.xlsx import read_workbook
+    """The form's blank workbook as the reader returns it (read once per definition)."""
+    from generator.xlsx import read_workbook
 
-        hit = _TEMPLATES[key] = (form, read_workbook(blank_bytes(form, project)))
-    return hit[1]
+    return _TEMPLATES.get(blank_key(form, project), lambda: read_workbook(blank_bytes(form, project)))
 
 
 def stored_cell(value: Any) -> Cell | None:
