@@ -171,9 +171,10 @@ def _json_values():
 
 
 def _local(moment) -> str:
-    from generator.service.web import local_time
+    """A stored time in office time, to the second (the draft's last save)."""
+    from generator.service.slots import OFFICE_TZ
 
-    return local_time(moment, "%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M:%S")
 
 
 # -- pages --------------------------------------------------------------------------------
