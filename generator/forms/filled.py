@@ -38,15 +38,32 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BLANKS: Memo[bytes] = Memo(8)
 
 
-def blank_key(form: Form, project) -> tuple:
-    """What the blank workbook is made from: the definition and the content files (whose
-    clauses it quotes), by content — an edit of either makes a new workbook."""
+_STAMPS: dict[str, tuple[float, tuple]] = {}
+STAMP_SECONDS = 1.0  # how long a look at the content files stands (the online check asks per keystroke)
+
+
+def _content_stamp(project) -> tuple:
+    """(name, size, mtime) of every content file, looked at again after STAMP_SECONDS."""
+    import time
     from pathlib import Path
 
     content = Path(project.content)
+    now = time.monotonic()
+    hit = _STAMPS.get(str(content))
+    if hit is not None and now - hit[0] < STAMP_SECONDS:
+        return hit[1]
     files = tuple((p.relative_to(content).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
                   for p in sorted(content.rglob("*.yaml"))) if content.is_dir() else ()
-    return (str(project.root), form.content_key, files)
+    if len(_STAMPS) > 16:
+        _STAMPS.clear()
+    _STAMPS[str(content)] = (now, files)
+    return files
+
+
+def blank_key(form: Form, project) -> tuple:
+    """What the blank workbook is made from: the definition and the content files (whose
+    clauses it quotes), by content — an edit of either makes a new workbook."""
+    return (str(project.root), form.content_key, _content_stamp(project))
 
 
 def blank_bytes(form: Form, project) -> bytes:

@@ -114,6 +114,28 @@ def _previous(slot):
     return service.ledger.latest_accepted(g.account.unit_id, slot.form, before.period)
 
 
+def _previous_file(slot):
+    """The stored file of `_previous(slot)`, found without loading its report (the check
+    endpoint runs on every keystroke)."""
+    import sqlalchemy as sa
+
+    from generator.service import db
+    from generator.service.tables import submissions
+
+    schedule = g.service.schedule
+    if slot.form not in schedule.cumulative_forms:
+        return None
+    before = schedule.previous(slot)
+    if before is None:
+        return None
+    with db.read(g.service.ledger.engine) as conn:
+        sha = conn.scalar(sa.select(submissions.c.sha256).where(
+            submissions.c.unit_id == g.account.unit_id, submissions.c.form == slot.form,
+            submissions.c.period == before.period, submissions.c.valid == sa.true(),
+        ).order_by(submissions.c.version.desc()).limit(1))
+    return g.service.ledger.store.path(sha) if sha else None
+
+
 def _carry_source(slot):
     """The filing a new period starts from: the unit's latest accepted filing of an
     earlier period of the same form (the period before, or further back if that one has
@@ -132,9 +154,16 @@ def _carry_source(slot):
 def _previous_report(sub):
     if sub is None:
         return None
+    return _report_of(g.service.ledger.file_path(sub))
+
+
+def _report_of(path):
+    """The validator's report on a stored filing (kept per process: stored files never change)."""
+    if path is None:
+        return None
     from generator.validate.pool import _previous_report
 
-    return _previous_report(str(g.service.ledger.file_path(sub)), str(g.service.project.root))
+    return _previous_report(str(path), str(g.service.project.root))
 
 
 def _prefilled(form, slot, sub):
@@ -312,7 +341,7 @@ def check(form_id: str, period: str):
         return jsonify({"error": "检查过于频繁，请稍候。"}), 429
     entry = _entry(form)
     values = entry.values(_json_values(), compact=False)
-    result = entry.check(g.service.project, values, previous=_previous_report(_previous(slot)))
+    result = entry.check(g.service.project, values, previous=_report_of(_previous_file(slot)))
     result.pop("report", None)
     return jsonify(result)
 
