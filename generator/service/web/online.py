@@ -102,6 +102,12 @@ def _own_unit_only():
         abort(403, description="您的账号只能填写和查看本单位的报表。")
 
 
+def _opened(form_id: str, period: str):
+    """(form, slot) of a page or endpoint of the logged-in unit's own (403/404 otherwise)."""
+    _own_unit_only()
+    return _form(form_id), _slot(form_id, period)
+
+
 def _previous(slot):
     """The unit's latest accepted filing of the period before (for forms with running totals)."""
     service = g.service
@@ -237,9 +243,7 @@ def current(form_id: str):
 @bp.route("/online/<form_id>/<period>")
 @unit_required
 def page(form_id: str, period: str):
-    _own_unit_only()
-    form = _form(form_id)
-    slot = _slot(form_id, period)
+    form, slot = _opened(form_id, period)
     draft = _drafts().of(g.account.unit_id, form_id, period)
     state = _State(form, slot)
     entry = _entry(form)
@@ -287,9 +291,7 @@ def _render(form, slot, entry, values, state, draft, *, status=200, notice=None,
 @bp.route("/online/<form_id>/<period>", methods=["POST"])
 @unit_required
 def page_post(form_id: str, period: str):
-    _own_unit_only()
-    form = _form(form_id)
-    slot = _slot(form_id, period)
+    form, slot = _opened(form_id, period)
     entry = _entry(form)
     state = _State(form, slot)
     given = {k: request.form.get(k, "") for k in request.form.keys() if k not in ("csrf_token", "action")}
@@ -334,9 +336,7 @@ def _submit(form, slot, values):
 @bp.route("/online/<form_id>/<period>/check", methods=["POST"])
 @unit_required
 def check(form_id: str, period: str):
-    _own_unit_only()
-    form = _form(form_id)
-    slot = _slot(form_id, period)
+    form, slot = _opened(form_id, period)
     if not _allowed():
         return jsonify({"error": "检查过于频繁，请稍候。"}), 429
     entry = _entry(form)
@@ -349,9 +349,7 @@ def check(form_id: str, period: str):
 @bp.route("/online/<form_id>/<period>/draft", methods=["POST"])
 @unit_required
 def save_draft(form_id: str, period: str):
-    _own_unit_only()
-    form = _form(form_id)
-    _slot(form_id, period)
+    form, _ = _opened(form_id, period)
     entry = _entry(form)
     values = entry.values(_json_values(), compact=False)
     draft = _drafts().save(g.account.unit_id, form_id, period, entry.named(values), g.account.id, g.service.now())
@@ -377,9 +375,7 @@ def prefilled(form_id: str, period: str):
 
     from generator.forms.filled import to_bytes, write_values
 
-    _own_unit_only()
-    form = _form(form_id)
-    slot = _slot(form_id, period)
+    form, slot = _opened(form_id, period)
     state = _State(form, slot)
     values, carried = state.carried_values, state.carried
     data = to_bytes(write_values(form, g.service.project, values, carried))
