@@ -19,8 +19,11 @@ _TITLE_ROLES = {"通知", "正文", "附件", "附件说明", "小标题", "填�
 def pages(ctx: SiteContext) -> list[Page]:
     out = []
     docs = sorted(ctx.content.documents.values(), key=lambda d: (str(d.get("date", "")), d["id"]))
+    docs.sort(key=lambda d: not ctx.ours(d["id"]))  # the office's own document first
     for order, doc in enumerate(docs):
-        out.append(Page(DOCUMENT_PAGE.format(doc=doc["id"]), ctx.doc_title(doc["id"]), document_page(ctx, doc),
+        where = ctx.where(doc["id"])
+        title = ctx.doc_title(doc["id"]) + (f"（{where}）" if where else "")
+        out.append(Page(DOCUMENT_PAGE.format(doc=doc["id"]), title, document_page(ctx, doc),
                         "documents", order, search_boost=DOCUMENT_BOOST))
     out.append(Page("documents/index.md", "文件", index_page(ctx, docs), "documents"))
     if ctx.figures:
@@ -38,7 +41,7 @@ def index_page(ctx: SiteContext, docs: list[dict]) -> str:
     rows = []
     for doc in docs:
         rows.append([
-            f"[{esc(doc.get('title', doc['id']))}](/{DOCUMENT_PAGE.format(doc=doc['id'])})",
+            f"[{esc(doc.get('title', doc['id']))}](/{DOCUMENT_PAGE.format(doc=doc['id'])}){ctx.tag(doc['id'])}",
             esc(doc.get("doc_number", "")),
             esc(doc.get("kind", "")),
             esc(doc.get("place", "")),
@@ -53,7 +56,7 @@ def index_page(ctx: SiteContext, docs: list[dict]) -> str:
 
 
 def document_page(ctx: SiteContext, doc: dict) -> str:
-    parts = [f"# {esc(doc.get('title', doc['id']))}\n", _meta(ctx, doc)]
+    parts = [f"# {esc(doc.get('title', doc['id']))}{ctx.tag(doc['id'])}\n", _meta(ctx, doc)]
     for clause in ctx.content.roots.get(doc["id"], []):
         parts.append(_clause(ctx, clause, 2))
     return "\n".join(parts)
@@ -136,7 +139,7 @@ def _role_class(role: str) -> str:
 def figures_page(ctx: SiteContext) -> str:
     parts = ["# 统计数字\n\n文件和报道中的统计数字，各附原文句子和出处。\n"]
     for fig_id, figs in sorted(ctx.figures.items()):
-        parts.append(heading(2, esc(figs.get("title", fig_id)), fig_id))
+        parts.append(heading(2, esc(figs.get("title", fig_id)) + ctx.tag(figs.get("document")), fig_id))
         meta = [f"地域：{esc(figs.get('place', ''))}", f"文件：{ctx.doc_link(figs.get('document', ''))}"]
         if figs.get("since"):
             meta.append(f"起：{esc(dl.zh_date(dl.parse_date(figs['since'])))}")
