@@ -100,8 +100,8 @@ def test_from_the_home_page_to_an_upload_on_one_address(browser, portal, tmp_pat
     # upload from the form's page
     live.get_by_text("上传填好的报表").click()
     page.wait_for_url("**/filing/upload?form=monthly-progress")
-    nav = page.locator("header nav.portal")
-    assert [a.strip() for a in nav.inner_text().split("\n") if a.strip()] == ["首页", "文件", "流程", "时间安排", "报表", "报送"]
+    nav = page.locator("header nav.portal a")
+    assert [a.strip() for a in nav.all_inner_texts()] == ["首页", "文件", "流程", "时间安排", "报表", "报送"]
     project = Project(REPO)
     form = monthly_form(project)
     good = tmp_path / "五月月报.xlsx"
@@ -122,7 +122,8 @@ def test_from_the_home_page_to_an_upload_on_one_address(browser, portal, tmp_pat
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
 
     assert all(u.startswith(root + "/") for u in seen), [u for u in seen if not u.startswith(root + "/")]
-    assert not failed, failed
+    # a download is reported as an aborted request by Chromium; it was saved and read above
+    assert not [u for u in failed if not u.endswith(".xlsx")], failed
     ctx.close()
 
 
@@ -181,7 +182,7 @@ def test_behind_a_proxy_with_a_path_prefix(portal):
     srv, _ = portal
     c = Client(srv.root)
     login = c.get("/filing/login", headers={"X-Forwarded-Prefix": "/yaojian"})
-    assert 'action="/yaojian/filing/login' in login.text or 'action=""' in login.text
+    assert 'href="/yaojian/filing/static/style.css"' in login.text
     assert 'href="/yaojian/documents/index.html"' in login.text
     me = c.get("/filing/api/me", headers={"X-Forwarded-Prefix": "/yaojian/"})
     assert '"login":"/yaojian/filing/login"' in me.text.replace(" ", "")
@@ -211,5 +212,5 @@ def test_the_prefix_is_believed_only_from_the_trusted_proxy():
         "/filing/x", headers={"X-Forwarded-Prefix": "/yaojian"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert untrusted.get_data(as_text=True) == "/filing"
     # without a built site, / leads to the service
-    home = WsgiClient(make_portal(service, None, None)).get("/")
+    home = WsgiClient(make_portal(service, None, None)).get("/", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert home.status_code == 302 and home.headers["Location"].endswith("/filing/")

@@ -202,3 +202,19 @@ def test_the_checker_finds_an_unlabelled_item(real_site, tmp_path):
     ics.write_bytes(ics.read_bytes().replace("（永川区 · 2022）".encode(), b"", 1))
     assert any(p.startswith("procedures/index.html") for p in unlabelled(copy))
     assert unlabelled_events(copy)
+
+
+def test_the_profile_and_its_fallback(content):
+    from generator.content.office import from_content, label, make_profile, where
+
+    profile = from_content(content)
+    assert profile.declared and profile.office == "永川区工作小组办公室"
+    assert profile.campaign == "yongchuan-2022" and profile.document == "yongchuan-2022"
+    assert profile.units[:3] == ["区市场监管局", "区公安局", "区食品药品检验所"]
+    # Without content/office.yaml: the one campaign with a form reporting schedule is ours.
+    bare = make_profile(None, content.campaigns, content.organisations)
+    assert (bare.campaign, bare.document, bare.units, bare.declared) == ("yongchuan-2022", "yongchuan-2022", [], False)
+    dongying = content.documents["dongying-2017-61"]
+    assert where(dongying) == "东营区 · 2017"
+    assert label(dongying, ours=False) == "东营区 · 2017 · 参考"
+    assert label(content.documents["yongchuan-2022"], ours=True) == "永川区 · 2022"
