@@ -12,29 +12,13 @@ from __future__ import annotations
 import io
 import random
 import re
-import shutil
 
 import pytest
 
 from service_client import Client
 from service_fixtures import REPO, add_account, start_server
 from service_support import monthly_form, random_document, workbook_bytes
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
+from test_serve_browser import PASSWORD, browser  # noqa: F401  (the module's chromium, the same flags)
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory, real_site):
@@ -187,6 +171,9 @@ def test_behind_a_proxy_with_a_path_prefix(portal):
     me = c.get("/filing/api/me", headers={"X-Forwarded-Prefix": "/yaojian/"})
     assert '"login":"/yaojian/filing/login"' in me.text.replace(" ", "")
     assert me.header("cache-control") == "no-store"
+    https = Client(srv.root)
+    https.get("/filing/login", headers={"X-Forwarded-Proto": "https"})
+    assert any("Secure" in h for h in https.set_cookie_headers)  # the proxy's scheme is believed too
     bad = c.get("/filing/login", headers={"X-Forwarded-Prefix": "//evil.example"})
     assert "evil" not in bad.text
 
