@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, url_for
 
 from generator.service import status as status_mod
-from generator.service.schedule import office_date
+from generator.service.slots import office_date
 
 bp = Blueprint("mine", __name__)
 
