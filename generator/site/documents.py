@@ -38,9 +38,8 @@ def index_page(ctx: SiteContext, docs: list[dict]) -> str:
         doc = ref.partition("#")[0]
         clauses[doc] = clauses.get(doc, 0) + 1
         extracted[doc] = extracted.get(doc, 0) + len(ctx.extracts.get(ref, ()))
-    rows = []
-    for doc in docs:
-        rows.append([
+    def rows(group: list[dict]) -> list[list[str]]:
+        return [[
             f"[{esc(doc.get('title', doc['id']))}](/{DOCUMENT_PAGE.format(doc=doc['id'])}){ctx.tag(doc['id'])}",
             esc(doc.get("doc_number", "")),
             esc(doc.get("kind", "")),
@@ -48,11 +47,19 @@ def index_page(ctx: SiteContext, docs: list[dict]) -> str:
             esc(dl.zh_date(dl.parse_date(doc.get("date")))),
             str(clauses.get(doc["id"], 0)),
             str(extracted.get(doc["id"], 0)),
-        ])
-    return (
-        "# 文件\n\n各来源文件逐字全文。每一条款有自己的锚点（条款编号），条款下列出从该条提取的职责、流程步骤、期限和认定标准。\n\n"
-        + table(["文件", "文号", "类别", "地域", "日期", "条款数", "提取条目"], rows)
-    )
+        ] for doc in group]
+
+    headers = ["文件", "文号", "类别", "地域", "日期", "条款数", "提取条目"]
+    parts = ["# 文件\n\n各来源文件逐字全文。每一条款有自己的锚点（条款编号），条款下列出从该条提取的职责、流程步骤、期限和认定标准。\n"]
+    own = [d for d in docs if ctx.ours(d["id"])]
+    others = [d for d in docs if not ctx.ours(d["id"])]
+    if own and others:
+        office = ctx.profile.office or "本办"
+        parts += [heading(2, f"{esc(office)}的文件", "own"), table(headers, rows(own)),
+                  heading(2, "参考文件", "reference"), "其他地方的文件，供参考，不是本办的规定。\n", table(headers, rows(others))]
+    else:
+        parts.append(table(headers, rows(docs)))
+    return "\n".join(parts)
 
 
 def document_page(ctx: SiteContext, doc: dict) -> str:
