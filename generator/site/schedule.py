@@ -169,7 +169,8 @@ def _month(page, y, m, phases, colour, marks, today, ctx=None) -> str:
                 cls.append("yj-due")
             inner = f'<span class="yj-day">{d.day}</span>'
             if items:
-                names = "、".join(due.title for due in items)
+                names = "、".join(due.title + (f"（{ctx.where(due.document)}）" if ctx is not None else "")
+                                 for due in items)
                 inner += f'<span class="yj-due-mark" title="{html(names)}">●</span>'
             title = "、".join(p.title for p in top)
             rows.append(f'<td class="{" ".join(cls)}" title="{html(title)}">{inner}</td>')
