@@ -316,6 +316,11 @@ class _Reader:
                 if span is not None:
                     row.extend([""] * (int(span.get(qn("w:val"), "1")) - 1))
             rows.append(row)
-        if rows:
-            self.source.blocks.append(Table(rows, self.count, self.page_break))
-            self.page_break = False
+        if not rows:
+            return
+        last = self.source.blocks[-1] if self.source.blocks else None
+        if isinstance(last, Table) and not self.page_break:
+            last.rows.extend(rows)  # tables with only empty paragraphs between are one table, as in text
+            return
+        self.source.blocks.append(Table(rows, self.count, self.page_break))
+        self.page_break = False

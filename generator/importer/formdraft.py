@@ -18,6 +18,21 @@ CORNER = re.compile(r"^(项\s*目|环\s*节|类\s*别|指\s*标|名\s*称|单\s*
 UNIT = re.compile(r"[（(]\s*(件|个|家|张|人次|人|万元|元)\s*[）)]\s*$")
 
 
+def _measure(label: str) -> dict:
+    """kind and unit of a row from its label: "（件）" in the label, else a guess with a note."""
+    unit = UNIT.search(label)
+    if unit:
+        value = unit.group(1)
+        return {"kind": "amount" if value in ("万元", "元") else "count", "unit": value}
+    for ending, value in (("家数", "家"), ("人数", "人"), ("金额", "万元"), ("数", "件")):
+        if label.endswith(ending):
+            break
+    else:
+        value = "件"
+    return {"kind": "amount" if value == "万元" else "count", "unit": value,
+            "note": f"原表未注明单位，暂按“{value}”计，待核对。"}
+
+
 def find_grid(top: list[Node]) -> tuple[Node, int] | None:
     """The first table clause holding a grid, and the index of its header row."""
     for root in top:
@@ -69,11 +84,7 @@ def draft(node: Node, header_row: int, *, doc_id: str, form_id: str, today: str)
                 groups.append(current)
             label = second
         n += 1
-        unit = UNIT.search(label)
-        kind = "amount" if unit and unit.group(1) in ("万元", "元") else "count"
-        item = {"id": f"r{n}", "label": label, "kind": kind}
-        if unit:
-            item["unit"] = unit.group(1)
+        item = {"id": f"r{n}", "label": label, **_measure(label)}
         current["rows"].append(item)
     table = {
         "id": "t1",
