@@ -13,7 +13,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("check", "build", "forms", "validate", "serve", "rollup", "users", "import")
+COMMANDS = ("check", "build", "forms", "validate", "serve", "rollup", "users", "backup", "restore", "import")
 MODULES = {"import": "importdoc"}  # `import` is a Python keyword
 
 _ARGPARSE_ZH = (

@@ -25,7 +25,7 @@ def run(args):
     from generator.importer import ImportFailure, import_document
     from generator.importer.report import render
 
-    project = project_or_exit(args)
+    project = project_or_exit(args, installed=False)  # it writes into the maintainer's sources
     try:
         result = import_document(args.file, project, doc_id=args.id, out=args.out, force=args.force,
                                  form_draft=args.form_draft)

@@ -213,7 +213,7 @@ def _write(path: Path, text: str) -> None:
 
 def _check(project: Project, result: ImportResult) -> None:
     """`yaojian check` over the project with the draft in content/documents/."""
-    from generator.check import check_project, format_finding
+    from generator.project_check import check_project, format_finding
 
     docs = (project.content / "documents").resolve()
     if result.path.resolve().parent == docs:
