@@ -17,6 +17,7 @@ import re
 import zipfile
 
 from generator.importer.blocks import ImportFailure, Para, Source, Table
+from generator.importer.numbering import cn_numeral
 
 MAX_DOCX_BYTES = 20 * 1024 * 1024
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
@@ -71,20 +72,7 @@ def checked_copy(data: bytes, name: str) -> bytes:
 
 
 # -- numbering -------------------------------------------------------------------------
-_CN = "〇一二三四五六七八九"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
-
-
-def _cn(n: int) -> str:
-    if n <= 0:
-        return str(n)
-    if n < 10:
-        return _CN[n]
-    if n < 20:
-        return "十" + (_CN[n % 10] if n % 10 else "")
-    if n < 100:
-        return _CN[n // 10] + "十" + (_CN[n % 10] if n % 10 else "")
-    return str(n)
 
 
 def _roman(n: int) -> str:
@@ -100,7 +88,7 @@ def _roman(n: int) -> str:
 def format_number(n: int, fmt: str) -> str:
     if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "japaneseCounting",
                "taiwaneseCountingThousand", "ideographDigital"):
-        return _cn(n)
+        return cn_numeral(n)
     if fmt == "ideographTraditional":
         return _TIANGAN[(n - 1) % 10]
     if fmt == "decimalFullWidth" or fmt == "decimalFullWidth2":

@@ -66,6 +66,18 @@ def cn_value(text: str) -> int | None:
     return total + current or None
 
 
+def cn_numeral(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十 (as clause numbers are written); other numbers as digits."""
+    digits = "〇一二三四五六七八九"
+    if 0 < n < 10:
+        return digits[n]
+    if 10 <= n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if 20 <= n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    return str(n)
+
+
 def match(text: str) -> Number | None:
     for kind, rank, pattern in LEVELS:
         m = pattern.match(text)

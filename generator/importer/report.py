@@ -33,38 +33,18 @@ def render(result) -> str:
         for where, role, text in result.roles:
             out.append(f"    {_where(unit, where)}：【{role}】{_cut(text)}")
 
-    out.append("")
     joins = result.joins
-    out.append(f"二、合并的分页断句（{len(joins)} 处，请对照原文逐处核对“｜”两边是否本属一句）")
-    for j in joins:
-        mark = "（分页处）" if j.page_break else ""
-        out.append(f"  {_where(unit, j.where)}{mark}：{j.show()}")
-    if not joins:
-        out.append("  无。")
-
-    out.append("")
+    _section(out, f"二、合并的分页断句（{len(joins)} 处，请对照原文逐处核对“｜”两边是否本属一句）",
+             [f"{_where(unit, j.where)}{'（分页处）' if j.page_break else ''}：{j.show()}" for j in joins])
     dropped = result.dropped
-    out.append(f"三、删去的版面内容（{len(dropped)} 处；已记入 source.furniture）")
-    for d in dropped:
-        out.append(f"  {_where(unit, d.where)}：{d.text}（{d.why}）")
-    if not dropped:
-        out.append("  无。")
-
-    out.append("")
+    _section(out, f"三、删去的版面内容（{len(dropped)} 处；已记入 source.furniture）",
+             [f"{_where(unit, d.where)}：{d.text}（{d.why}）" for d in dropped])
     splits = result.notes.splits
-    out.append(f"四、从同一行拆出的标题（{len(splits)} 处，请核对标题与正文的分界）")
-    for s in splits:
-        out.append(f"  {_where(unit, s.where)}：{s.num}【{s.title}】{_cut(s.text, 16)}")
-    if not splits:
-        out.append("  无。")
-
-    out.append("")
+    _section(out, f"四、从同一行拆出的标题（{len(splits)} 处，请核对标题与正文的分界）",
+             [f"{_where(unit, s.where)}：{s.num}【{s.title}】{_cut(s.text, 16)}" for s in splits])
     skips = result.notes.skips
-    out.append(f"五、编号不连续（{len(skips)} 处，可能漏录、多录或原文如此）")
-    for s in skips:
-        out.append(f"  {_where(unit, s.where)}：此处应为“{s.expected}”，原文为“{s.found}”")
-    if not skips:
-        out.append("  无。")
+    _section(out, f"五、编号不连续（{len(skips)} 处，可能漏录、多录或原文如此）",
+             [f"{_where(unit, s.where)}：此处应为“{s.expected}”，原文为“{s.found}”" for s in skips])
 
     if result.notes.warnings or result.form_draft:
         out.append("")
@@ -86,6 +66,15 @@ def render(result) -> str:
     else:
         out.append("草稿已写出，检查通过。请按本报告核对推测的内容，再从中提取职责、流程与期限。")
     return "\n".join(out)
+
+
+def _section(out: list[str], heading: str, items: list[str]) -> None:
+    out.append("")
+    out.append(heading)
+    if items:
+        out.extend(f"  {item}" for item in items)
+    else:
+        out.append("  无。")
 
 
 def _cut(text: str, width: int = 30) -> str:

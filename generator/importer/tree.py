@@ -312,19 +312,8 @@ def _show(number: nb.Number, value: int) -> str:
     if core.isdigit():
         want = str(value)
     else:
-        want = _cn(value)
+        want = nb.cn_numeral(value)
     return number.num.replace(core, want, 1)
-
-
-def _cn(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    return str(n)
 
 
 def build(blocks: list) -> tuple[list[Node], TreeNotes]:
