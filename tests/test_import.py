@@ -148,7 +148,7 @@ def test_import_then_check_as_the_maintainer_would(project_copy):
     draft = project_copy / "content/documents/wq-draft.yaml"
     assert draft.is_file()
     assert report.startswith("导入报告：004_ce0031d830ddfeca.txt → content/documents/wq-draft.yaml")
-    for heading in ("推测的文件信息", "合并的分页断句", "删去的版面内容", "从同一行拆出的标题", "编号不连续", "yaojian check 的结果"):
+    for heading in ("推测的文件信息", "合并的分页断句", "删去的版面内容", "从同一行拆出的标题与列举", "编号不连续", "yaojian check 的结果"):
         assert heading in report
     assert "……法犯罪的高压态势和强大震｜慑，坚持效果导向" in report
     assert "（一）【动员部署阶段（2022年3月10日至2022年4月15日）】" in report
@@ -258,6 +258,18 @@ def _raw(clauses, depth=0, out=None):
         out.append((depth, c["id"], c))
         _raw(c.get("children", []), depth + 1, out)
     return out
+
+
+def test_an_enumeration_inside_a_paragraph_becomes_its_items(project, tmp_path):
+    text = "某县药品安全工作方案\n\n一、工作措施\n\n各单位要做好三项工作：一是加强领导；二是强化宣传；三是严格考核。\n"
+    result = _import_text(project, tmp_path, text)
+    draft = _load(result)
+    flat = [(d, c.get("num"), c.get("text")) for d, _i, c in _raw(draft["clauses"])]
+    assert flat[-4:] == [(1, None, "各单位要做好三项工作："), (2, "一是", "加强领导；"), (2, "二是", "强化宣传；"),
+                         (2, "三是", "严格考核。")]
+    from generator.importer.report import render
+
+    assert "段内的“一是……”等 3 项拆为子条款" in render(result)
 
 
 def test_articles_are_clauses(project, tmp_path):

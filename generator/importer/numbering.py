@@ -131,3 +131,26 @@ def split_title(number: Number) -> tuple[str | None, str | None, str]:
     return None, rest, ""
 
 PROSE_COMMA = re.compile(r"[，,。；;]")
+
+_ENUM_INSIDE = re.compile(rf"(?<=[。；;：:，,])\s*([{_CN}]+是)(?=[^\s，,。：:])")
+
+
+def split_enumeration(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """A paragraph that enumerates inside itself ("……工作：一是……；二是……。") as its lead
+    and its items [(一是, ……；), (二是, ……。)]; ([], unchanged) unless the items run 一是,
+    二是, … from one.  The pieces put back together are the paragraph, character for character."""
+    found = [m for m in _ENUM_INSIDE.finditer(text)]
+    items: list[re.Match] = []
+    for m in found:
+        if cn_value(m.group(1)[:-1]) == len(items) + 1:
+            items.append(m)
+    if len(items) < 2:
+        return text, []
+    lead = text[: items[0].start()]
+    out = []
+    for k, m in enumerate(items):
+        end = items[k + 1].start() if k + 1 < len(items) else len(text)
+        out.append((m.group(1), text[m.end():end]))
+    if not lead.strip():
+        return text, []
+    return lead, out

@@ -30,8 +30,11 @@ def render(result) -> str:
         out.append(f"  待补：{problem}。")
     if result.roles:
         out.append("  按版式认定的部分：")
-        for where, role, text in result.roles:
-            out.append(f"    {_where(unit, where)}：【{role}】{_cut(text)}")
+        for node in result.roles:
+            shown = " ".join(x for x in (node.num, node.title, node.text) if x)
+            if not shown and node.children:
+                shown = f"{node.children[0].text or node.children[0].title or ''}（共 {len(node.children)} 项）"
+            out.append(f"    {_where(unit, node.where)}：【{node.role}】{_cut(shown)}")
 
     joins = result.joins
     _section(out, f"二、合并的分页断句（{len(joins)} 处，请对照原文逐处核对“｜”两边是否本属一句）",
@@ -39,9 +42,10 @@ def render(result) -> str:
     dropped = result.dropped
     _section(out, f"三、删去的版面内容（{len(dropped)} 处；已记入 source.furniture）",
              [f"{_where(unit, d.where)}：{d.text}（{d.why}）" for d in dropped])
-    splits = result.notes.splits
-    _section(out, f"四、从同一行拆出的标题（{len(splits)} 处，请核对标题与正文的分界）",
-             [f"{_where(unit, s.where)}：{s.num}【{s.title}】{_cut(s.text, 16)}" for s in splits])
+    splits, enums = result.notes.splits, result.notes.enumerations
+    _section(out, f"四、从同一行拆出的标题与列举（{len(splits) + len(enums)} 处，请核对分界）",
+             [f"{_where(unit, s.where)}：{s.num}【{s.title}】{_cut(s.text, 16)}" for s in splits]
+             + [f"{_where(unit, where)}：段内的“一是……”等 {n} 项拆为子条款" for where, n in enums])
     skips = result.notes.skips
     _section(out, f"五、编号不连续（{len(skips)} 处，可能漏录、多录或原文如此）",
              [f"{_where(unit, s.where)}：此处应为“{s.expected}”，原文为“{s.found}”" for s in skips])
@@ -52,7 +56,7 @@ def render(result) -> str:
         for w in result.notes.warnings:
             out.append(f"  警告：{w}")
         if result.form_draft:
-            out.append(f"  报表定义草稿：{result.form_draft}（由表格“{result.form_table}”生成，请补全后再放入 forms/）")
+            out.append(f"  报表定义草稿：{result.form_draft}（由表格“{result.form_table}”生成；请按其文件头的待办补全）")
 
     out.append("")
     out.append("yaojian check 的结果：")

@@ -65,7 +65,8 @@ class TreeNotes:
     splits: list[Split] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    roles: list[tuple[int, str, str]] = field(default_factory=list)  # where, role, text
+    roles: list[Node] = field(default_factory=list)  # clauses whose role the layout gave
+    enumerations: list[tuple[int, int]] = field(default_factory=list)  # where, how many items
     article: bool = False
     numbered: int = 0
     tables: int = 0
@@ -118,7 +119,7 @@ class _Builder:
 
     def role(self, node: Node, where: int) -> Node:
         if node.role:
-            self.notes.roles.append((where, node.role, node.title or node.text or ""))
+            self.notes.roles.append(node)
         return node
 
     # -- the document's head ---------------------------------------------------------
@@ -271,7 +272,7 @@ class _Builder:
     def numbered_or_text(self, t: str, w: int) -> None:
         number = nb.match(t)
         if number is None:
-            self.add(Node(text=t, where=w))
+            self.enumerate_inside(self.add(Node(text=t, where=w)))
             return
         self.notes.numbered += 1
         while self.stack and self.stack[-1].rank >= number.rank:
@@ -291,6 +292,22 @@ class _Builder:
             self.notes.splits.append(Split(w, number.num, title or "", text or "", how))
         self.add(node, parent, use_stack=False)
         self.stack.append(node)
+        self.enumerate_inside(node)
+
+    def enumerate_inside(self, node: Node) -> None:
+        """一是/二是 inside the paragraph become its children (the lead stays its text)."""
+        if not node.text:
+            return
+        lead, items = nb.split_enumeration(node.text)
+        if not items:
+            return
+        node.text = lead
+        rank = nb.RANK["enum"]
+        for num, rest in items:
+            node.children.append(Node(num=num, text=rest, where=node.where, kind="enum", rank=rank,
+                                      value=nb.cn_value(num[:-1])))
+            self.notes.numbered += 1
+        self.notes.enumerations.append((node.where, len(items)))
 
     def attachment(self, b: Para) -> None:
         node = self.add_top(self.role(Node(role="附件", num=b.text, where=b.where), b.where))
