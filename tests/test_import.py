@@ -338,6 +338,14 @@ def _xlsx() -> bytes:
     return buf.getvalue()
 
 
+def _entity_docx() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>')
+    return buf.getvalue()
+
+
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 BAD = [
     ("empty.txt", b"", "空文件"),
@@ -349,6 +357,7 @@ BAD = [
     ("scan.pdf", b"%PDF-1.7\n" + b"x" * 100, "PDF 文件"),
     ("bomb.docx", None, "疑似压缩炸弹"),
     ("sheet.docx", _xlsx(), "是Excel 工作簿（.xlsx），不是 Word 文件"),
+    ("entities.docx", _entity_docx(), "不安全的 XML 声明"),
     ("broken.docx", b"PK\x03\x04" + b"\x00" * 200, "无法导入该 Word 文件"),
     ("renamed.docx", "一、目标\n".encode("utf-8"), "内容不是 Word 文件"),
 ]
@@ -382,3 +391,11 @@ def test_library_refuses_without_printing(project, tmp_path):
     path.write_bytes(b"")
     with pytest.raises(ImportFailure, match="空文件"):
         import_document(path, project)
+
+
+def test_the_site_shows_a_table_clause_cell_for_cell_and_escaped():
+    from generator.site.documents import _rows
+
+    out = _rows([["产品类别", '<input type="checkbox"/> 药品'], ["", "=1+1"]])
+    assert out.count("<tr>") == 2 and out.count("<td>") == 4
+    assert "&lt;input type=&quot;checkbox&quot;/&gt; 药品" in out and "<input" not in out

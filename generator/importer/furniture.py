@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.importer import numbering
-from generator.importer.blocks import Para, Table, join_pair
+from generator.importer.blocks import Para, join_pair
 
 PAGE_NUMBER = re.compile(
     r"^(?:[-—–－―~～]+\s*\d{1,4}\s*[-—–－―~～]+"

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.importer import numbering as nb
-from generator.importer.blocks import Para, Table, join_lines
+from generator.importer.blocks import Para, Table
 
 ORG_SUFFIX = ("办公室", "人民政府", "政府", "局", "委员会", "委", "厅", "所", "院", "中心", "部", "办", "公司", "队")
 DOC_NUMBER = re.compile(r"^\S{1,15}?[〔\[(（【]\s*\d{4}\s*[〕\])）】]\s*\d+\s*号$")
@@ -342,56 +342,7 @@ def build(blocks: list) -> tuple[list[Node], TreeNotes]:
         notes.warnings.append(
             "全文没有找到任何条款编号（一、（一）1.（1）第一条 一是 等），已按自然段逐段导入；请核对是否需要手工分级。"
         )
+    from generator.importer.ids import assign_ids
+
     assign_ids(builder.top)
     return builder.top, notes
-
-
-# -- ids ------------------------------------------------------------------------------
-TOP_IDS = {"版头": "masthead", "发文字号": "doc-number", "通知": "notice", "正文": "body", "标题": "title",
-           "署名": "byline", "抄送": "cc", "印发": "printed", "责任编辑": "editor"}
-CHILD_IDS = {"主送": "to", "落款": "sign", "成文日期": "date", "公开属性": "release", "发文单位": "authors",
-             "附件说明": "attachments", "填表须知": "notes", "名单": "roster", "注": "note", "填报项": "field",
-             "表格": "t"}
-
-
-def assign_ids(top: list[Node]) -> None:
-    used: set[str] = set()
-
-    def unique(base: str) -> str:
-        name, k = base, 2
-        while name in used:
-            name = f"{base}-{k}"
-            k += 1
-        used.add(name)
-        return name
-
-    def children(parent: Node | None, nodes: list[Node], prefix: str) -> None:
-        counts: dict[str, int] = {}
-        for node in nodes:
-            if node.kind:
-                counts["#"] = counts.get("#", 0) + 1
-                value = node.value or counts["#"]
-                base = f"{prefix}{value}" if prefix else f"s{value}"
-                if parent is not None and parent.role in ("附件", "小标题") and node.kind != "enum":
-                    base = f"{prefix}s{value}"
-            elif parent is None and node.role in TOP_IDS:
-                base = TOP_IDS[node.role]
-            elif parent is None and node.role == "附件":
-                counts["a"] = counts.get("a", 0) + 1
-                base = f"a{counts['a']}"
-            elif parent is None and node.role == "小标题":
-                counts["h"] = counts.get("h", 0) + 1
-                base = f"h{counts['h']}"
-            elif node.role in CHILD_IDS:
-                key = CHILD_IDS[node.role]
-                counts[key] = counts.get(key, 0) + 1
-                suffix = key if counts[key] == 1 and key not in ("t", "field") else f"{key}{counts[key]}"
-                base = f"{prefix}{suffix}"
-            else:
-                counts["p"] = counts.get("p", 0) + 1
-                base = f"{prefix}p{counts['p']}"
-            node.id = unique(base)
-            child_prefix = "" if node.role == "正文" else f"{node.id}-"
-            children(node, node.children, child_prefix)
-
-    children(None, top, "")
