@@ -399,3 +399,15 @@ def test_the_site_shows_a_table_clause_cell_for_cell_and_escaped():
     out = _rows([["产品类别", '<input type="checkbox"/> 药品'], ["", "=1+1"]])
     assert out.count("<tr>") == 2 and out.count("<td>") == 4
     assert "&lt;input type=&quot;checkbox&quot;/&gt; 药品" in out and "<input" not in out
+
+
+def test_hostile_text_is_imported_in_bounded_time(project_copy, tmp_path):
+    """Long lines built to make regular expressions backtrack, and a chain of thousands of
+    'split' paragraphs: the import still finishes (the timeout guards a hang, not a speed goal)."""
+    path = tmp_path / "hostile.txt"
+    parts = ["关于" * 2000 + "的" * 2000, "（一）标题（" + "1年" * 100000, "一是" + "，一是" * 20000]
+    parts += ["涉案，"] * 5000
+    path.write_text("\n\n".join(parts), encoding="utf-8")
+    result = run_cli("import", str(path), "--id", "hostile", cwd=project_copy, timeout=120)
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr

@@ -41,6 +41,9 @@ class Dropped:
     why: str  # 页码 / 网页版面 / 页眉
 
 
+CONTEXT = 24  # characters kept either side of a join, for the report
+
+
 @dataclass
 class Join:
     where: int
@@ -110,15 +113,21 @@ def _joinable(left: Para, right: Para) -> bool:
     return bool(PROSE.search(text)) or bool(FRAGMENT.match(nxt))
 
 
+MAX_JOINS = 50  # page-break splits within one paragraph; past that it is not a split but hostile input
+
+
 def join_splits(blocks: list) -> tuple[list, list[Join]]:
     joins: list[Join] = []
     out: list = []
+    joined = 0
     for block in blocks:
         prev = out[-1] if out else None
-        if isinstance(block, Para) and isinstance(prev, Para) and _joinable(prev, block):
+        if isinstance(block, Para) and isinstance(prev, Para) and joined < MAX_JOINS and _joinable(prev, block):
             left, right = prev.text, block.text
-            joins.append(Join(block.where, left, right, block.page_break_before))
+            joins.append(Join(block.where, left[-CONTEXT:], right[:CONTEXT], block.page_break_before))
             prev.lines = [join_pair(left, right)]
+            joined += 1
             continue
+        joined = 0
         out.append(block)
     return out, joins

@@ -104,10 +104,12 @@ def is_structural(text: str) -> bool:
 
 def looks_like_title(text: str) -> bool:
     """A document or notice title: "关于……的通知/意见/方案"."""
+    if len(text) > 200:
+        return False
     return bool(re.search(r"关于.+的(通知|意见|方案|决定|办法|报告|通报|批复|函)$", text))
 
 
-_RUN_IN_PAREN = re.compile(r"^([^。；;，,：:]{2,40}?[（(][^（）()]*\d[^（）()]*[年月日][^（）()]*[）)])(.+)$")
+_RUN_IN_PAREN = re.compile(r"^([^。；;，,：:（）()]{2,40}[（(]([^（）()]{1,60})[）)])(.+)$", re.S)
 _SHORT_SENTENCE = re.compile(r"^([^。；;！？!?：:“”]{2,24}。)(.+)$")
 
 
@@ -120,8 +122,8 @@ def split_title(number: Number) -> tuple[str | None, str | None, str]:
     if number.kind == "chapter":
         return rest, None, ""
     m = _RUN_IN_PAREN.match(rest)
-    if m and SENTENCE.search(m.group(2)):
-        return m.group(1), m.group(2).strip(), "标题后的括号时间"
+    if m and re.search(r"\d", m.group(2)) and re.search("[年月日]", m.group(2)) and SENTENCE.search(m.group(3)):
+        return m.group(1), m.group(3).strip(), "标题后的括号时间"
     if not SENTENCE.search(rest) and len(rest) <= 40:
         return rest, None, ""
     if number.kind in ("cn", "paren_cn"):
