@@ -91,6 +91,25 @@ def test_metadata_is_guessed_and_marked_for_review(project):
     assert set(article["source"]["furniture"]) == set(gx["source"]["furniture"])
 
 
+@pytest.mark.parametrize("number, date_line, date", [
+    ("某政办发〔2022〕5号", "2022年5月6日", "2022-05-06"),
+    ("某政办发[2022]5号", "2022-05-06", "2022-05-06"),
+    ("某政办发(2022)5号", "2022年12月1日", "2022-12-01"),
+])
+def test_document_number_and_date_variants(project, tmp_path, number, date_line, date):
+    text = (f"某县人民政府办公室文件\n\n{number}\n\n某县人民政府办公室关于印发某县药品安全工作方案的通知\n\n各乡镇：\n\n"
+            f"现将《某县药品安全工作方案》印发给你们，请认真执行。\n\n某县人民政府办公室\n\n{date_line}\n\n"
+            "某县药品安全工作方案\n\n一、工作目标\n\n确保药品安全。\n")
+    result = _import_text(project, tmp_path, text)
+    draft = _load(result)
+    assert (draft["doc_number"], draft["date"], draft["kind"], draft["place"]) == (number, date, "方案", "某县")
+    assert draft["title"] == "某县药品安全工作方案"
+    roles = [c.get("role") for _d, _i, c in _raw(draft["clauses"]) if c.get("role")]
+    assert roles == ["版头", "发文字号", "通知", "主送", "落款", "成文日期", "正文"]
+    if "〔" not in number:
+        assert "原文年份用的不是六角括号〔〕" in result.meta.fields["doc_number"].why
+
+
 def test_tables_are_kept_verbatim_under_their_clause(project):
     result = import_document(SEEDS / "001_eeadae7a14f91387.txt", project, doc_id="yc-draft")
     tables = [n for t in result.tree for n in t.walk() if n.rows]
@@ -411,3 +430,51 @@ def test_hostile_text_is_imported_in_bounded_time(project_copy, tmp_path):
     result = run_cli("import", str(path), "--id", "hostile", cwd=project_copy, timeout=120)
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_multi_level_word_list_is_numbered_as_word_shows_it(project, tmp_path):
+    """One Word list with three levels: counters run on, and a deeper level restarts under
+    each new item of the level above (一、（一）（二）1. 二、（一）)."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def el(tag, **attrs):
+        e = OxmlElement(tag)
+        for k, v in attrs.items():
+            e.set(qn(f"w:{k}"), v)
+        return e
+
+    document = Document()
+    numbering = document.part.numbering_part.element
+    abstract = el("w:abstractNum", abstractNumId="77")
+    for ilvl, fmt, text in ((0, "chineseCounting", "%1、"), (1, "chineseCounting", "（%2）"), (2, "decimal", "%3.")):
+        lvl = el("w:lvl", ilvl=str(ilvl))
+        for tag, value in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", text)):
+            lvl.append(el(tag, val=value))
+        abstract.append(lvl)
+    first = numbering.find(qn("w:num"))
+    if first is not None:
+        first.addprevious(abstract)  # abstract lists come before the list instances
+    else:
+        numbering.append(abstract)
+    num = el("w:num", numId="77")
+    num.append(el("w:abstractNumId", val="77"))
+    numbering.append(num)
+    document.add_paragraph("某县药品安全工作方案")
+    for level, text in ((0, "工作目标"), (1, "总体目标"), (1, "具体目标"), (2, "检查全覆盖。各单位要开展检查。"),
+                        (0, "工作措施"), (1, "加强领导")):
+        p = document.add_paragraph(text)
+        num_pr = el("w:numPr")
+        num_pr.append(el("w:ilvl", val=str(level)))
+        num_pr.append(el("w:numId", val="77"))
+        p._p.get_or_add_pPr().append(num_pr)
+    path = tmp_path / "list.docx"
+    document.save(path)
+    draft = _load(import_document(path, project, doc_id="word-list"))
+    flat = [(d, c.get("num"), c.get("title"), c.get("text")) for d, _i, c in _raw(draft["clauses"])]
+    assert flat == [
+        (0, None, None, "某县药品安全工作方案"), (0, "一、", "工作目标", None), (1, "（一）", "总体目标", None),
+        (1, "（二）", "具体目标", None), (2, "1.", None, "检查全覆盖。各单位要开展检查。"),
+        (0, "二、", "工作措施", None), (1, "（一）", "加强领导", None),
+    ]

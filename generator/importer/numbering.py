@@ -30,7 +30,7 @@ KIND_ZH = {
 }
 
 SENTENCE = re.compile(r"[。；;！？!?]")
-DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+DATE = re.compile(r"^(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2})$")
 ATTACHMENT = re.compile(r"^附\s*件\s*\d{0,2}$")
 ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[:：]?\s*\d{0,2}\s*[.．、:：]?\s*\S")
 CC = re.compile(r"^抄\s*送\s*[:：]")
