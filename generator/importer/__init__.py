@@ -163,9 +163,9 @@ def import_document(path, project: Project, *, doc_id: str | None = None, out=No
     form_path = Path(form_draft) if form_draft else None
     for target in (out_path, form_path):
         if target is not None and target.exists() and not force:
-            raise ImportFailure(f"{target} 已存在，未覆盖。确认要覆盖请加 --force，或用 --out 指定另一个文件。")
+            raise ImportFailure(f"{project.display(target)} 已存在，未覆盖。确认要覆盖请加 --force，或用 --out 指定另一个文件。")
         if target is not None and target.is_dir():
-            raise ImportFailure(f"{target} 是一个目录；请指定要写入的文件名（.yaml）。")
+            raise ImportFailure(f"{project.display(target)} 是一个目录；请指定要写入的文件名（.yaml）。")
 
     furniture_lines = list(dict.fromkeys(d.text for d in dropped))
     note = ""
