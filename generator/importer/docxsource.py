@@ -188,6 +188,9 @@ def read_docx(data: bytes, name: str) -> Source:
     except Exception:  # noqa: BLE001 - styles are optional
         styles = {}
     source = Source(name, encoding="Word", unit="段")
+    with zipfile.ZipFile(io.BytesIO(clean)) as parts:
+        if any(re.match(r"word/(header|footer)\d*\.xml$", n) for n in parts.namelist()):
+            source.notes.append("Word 的页眉、页脚（含页码）不属于正文，未导入。")
     reader = _Reader(qn, numbering, styles, source)
     reader.body(document.element.body)
     return source
