@@ -157,3 +157,22 @@ def seed_docx(seed: Path, dest: Path, *, splits: tuple[str, ...] = ()) -> Path:
             page += 1
     document.save(dest)
     return dest
+
+
+def wrapped_text(seed: Path, *, width: int = 30, indent: bool = True) -> str:
+    """The seed as text copied from a PDF: every printed line a line of its own (cut at
+    `width` characters), no blank line between paragraphs, each paragraph's first line
+    indented with two full-width spaces (as printed Chinese documents are)."""
+    out = []
+    for block in blocks(seed.read_text(encoding="utf-8")):
+        if all("\t" in line for line in block):
+            out.extend(block)
+            continue
+        for n, line in enumerate(block):
+            line = line.strip()
+            first = n == 0 or line.startswith("•")
+            while line:
+                piece, line = line[:width], line[width:]
+                out.append(("\u3000\u3000" if first and indent else "") + piece)
+                first = False
+    return "\n".join(out) + "\n"

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import REPO, SEEDS, run_cli
-from docx_seed import seed_docx
+from docx_seed import seed_docx, wrapped_text
 from generator.content import squash
 from generator.importer import ImportFailure, import_document
 from generator.project import Project
@@ -72,6 +72,22 @@ def test_seed_text_imports_to_the_documents_clause_tree(project, seed, doc_id, s
     assert draft["source"]["file"] == seed
     if split:
         assert any(j.left.endswith(split) for j in result.joins), "the page-break split is listed for review"
+
+
+@pytest.mark.parametrize("seed, doc_id, split", SEED_DOCS)
+def test_text_copied_from_a_pdf_gives_the_same_tree(project, tmp_path, seed, doc_id, split):
+    """Hard-wrapped lines, no blank lines, indented paragraph starts: the same tree."""
+    path = tmp_path / "copied.txt"
+    path.write_text(wrapped_text(SEEDS / seed), encoding="utf-8")
+    assert "\n\n" not in path.read_text(encoding="utf-8").strip()
+    result = import_document(path, project, doc_id=f"pdf-{doc_id}")
+    assert_same_tree(_load(result), doc_id)
+
+
+def test_pdf_text_without_indents_is_split_at_short_lines(project, tmp_path):
+    path = tmp_path / "copied.txt"
+    path.write_text(wrapped_text(SEEDS / "000_bc7b3ba4e6289f70.txt", indent=False), encoding="utf-8")
+    assert_same_tree(_load(import_document(path, project, doc_id="pdf-plain")), "dongying-2017-61")
 
 
 def test_metadata_is_guessed_and_marked_for_review(project):

@@ -137,7 +137,7 @@ def _organisations(project: Project) -> tuple[dict[str, str], set[str]]:
 
 def import_document(path, project: Project, *, doc_id: str | None = None, out=None, force: bool = False,
                     form_draft=None, today: str | None = None) -> ImportResult:
-    from generator.importer import formdraft, furniture, metadata, tree, yamlwriter
+    from generator.importer import formdraft, furniture, metadata, reflow, tree, yamlwriter
 
     path = Path(path)
     if doc_id is not None and not ID_PATTERN.match(doc_id):
@@ -148,7 +148,7 @@ def import_document(path, project: Project, *, doc_id: str | None = None, out=No
     today = today or _dt.date.today().isoformat()
 
     source = read_source(path)
-    blocks, dropped = furniture.drop_furniture(source.blocks)
+    blocks, dropped = furniture.drop_furniture(reflow.reflow(source.blocks))
     blocks, joins = furniture.join_splits(blocks)
     if not blocks:
         raise ImportFailure(f"{path.name} 去掉页码等版面内容后没有正文，无法导入。")

@@ -24,6 +24,7 @@ class Para:
     lines: list[str]
     where: int  # 1-based line of a text file, paragraph number of a Word file
     page_break_before: bool = False
+    indents: list[bool] | None = None  # which lines of a text file began with white space
 
     @property
     def text(self) -> str:
@@ -50,18 +51,18 @@ class Source:
     unit: str = "行"  # how `where` counts: 行 (text) or 段 (Word paragraphs)
 
 
-def _ascii_word(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+def _ascii_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 def join_pair(left: str, right: str) -> str:
-    """Two pieces of one sentence joined: nothing between Chinese text, one space
-    between two Latin words or numbers (as the seeds write "GSP 经营")."""
+    """Two pieces of one sentence joined: nothing between Chinese text or digits, one
+    space between two Latin words (English wraps at a space)."""
     if not left:
         return right
     if not right:
         return left
-    if _ascii_word(left[-1]) and _ascii_word(right[0]):
+    if _ascii_letter(left[-1]) and _ascii_letter(right[0]):
         return left + " " + right
     return left + right
 

@@ -42,6 +42,7 @@ def read_text(data: bytes, name: str) -> Source:
     source = Source(name, encoding=encoding, unit="行")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     para: list[str] = []
+    indents: list[bool] = []
     para_start = 0
     rows: list[list[str]] = []
     rows_start = 0
@@ -49,11 +50,11 @@ def read_text(data: bytes, name: str) -> Source:
     blocks = source.blocks
 
     def flush_para():
-        nonlocal para, pending_break
+        nonlocal para, indents, pending_break
         if para:
-            blocks.append(Para(para, para_start, pending_break))
+            blocks.append(Para(para, para_start, pending_break, indents))
             pending_break = False
-            para = []
+            para, indents = [], []
 
     def flush_rows():
         nonlocal rows, pending_break
@@ -82,6 +83,7 @@ def read_text(data: bytes, name: str) -> Source:
             if not para:
                 para_start = number
             para.append(line.strip())
+            indents.append(line.startswith(("\u3000", "  ", "\t")))  # a paragraph's first-line indent
     flush_para()
     flush_rows()
     return source
