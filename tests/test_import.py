@@ -357,27 +357,11 @@ def test_gb18030_text_is_read(project, tmp_path):
 
 # -- bad input ---------------------------------------------------------------------------
 
-def _bomb() -> bytes:
+def _zip(parts: dict[str, bytes | str], method=zipfile.ZIP_STORED) -> bytes:
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", b"<w:document>" + b" " * (64 * 1024 * 1024))
-    return buf.getvalue()
-
-
-def _xlsx() -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/workbook.xml", "<workbook/>")
-    return buf.getvalue()
-
-
-def _entity_docx() -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>')
+    with zipfile.ZipFile(buf, "w", method) as z:
+        for name, data in {"[Content_Types].xml": "<Types/>", **parts}.items():
+            z.writestr(name, data)
     return buf.getvalue()
 
 
@@ -391,8 +375,8 @@ BAD = [
     ("old.wps", OLE, "旧版 Word（.doc）、WPS 文字（.wps）"),
     ("scan.pdf", b"%PDF-1.7\n" + b"x" * 100, "PDF 文件"),
     ("bomb.docx", None, "疑似压缩炸弹"),
-    ("sheet.docx", _xlsx(), "是Excel 工作簿（.xlsx），不是 Word 文件"),
-    ("entities.docx", _entity_docx(), "不安全的 XML 声明"),
+    ("sheet.docx", _zip({"xl/workbook.xml": "<workbook/>"}), "是Excel 工作簿（.xlsx），不是 Word 文件"),
+    ("entities.docx", _zip({"word/document.xml": '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>'}), "不安全的 XML 声明"),
     ("broken.docx", b"PK\x03\x04" + b"\x00" * 200, "无法导入该 Word 文件"),
     ("renamed.docx", "一、目标\n".encode("utf-8"), "内容不是 Word 文件"),
 ]
@@ -401,7 +385,8 @@ BAD = [
 @pytest.mark.parametrize("name, data, message", BAD, ids=[b[0] for b in BAD])
 def test_bad_input_gets_a_clear_chinese_message_and_exit_2(project_copy, tmp_path, name, data, message):
     path = tmp_path / name
-    path.write_bytes(_bomb() if data is None else data)
+    bomb = {"word/document.xml": b"<w:document>" + b" " * (64 * 1024 * 1024)}
+    path.write_bytes(_zip(bomb, zipfile.ZIP_DEFLATED) if data is None else data)
     before = sorted(p.name for p in (project_copy / "content/documents").iterdir())
     result = run_cli("import", str(path), cwd=project_copy)
     assert result.returncode == 2, result.stdout + result.stderr

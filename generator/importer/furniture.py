@@ -31,7 +31,6 @@ ENDS = tuple("。；;：:！!？?）)」』】》”…")
 CLOSERS = tuple("）)」』】》”")
 PROSE = re.compile(r"[，,。；;、]")
 FRAGMENT = re.compile(r"^[^\s，,。；;、：:]{1,4}[。，,；;、]")
-BULLET = re.compile(r"^[•·●▪■◆]")
 
 
 @dataclass
@@ -98,7 +97,7 @@ def _joinable(left: Para, right: Para) -> bool:
         # a bracket or quote may close a reference mid-sentence: "（……〔2020〕4号）" / "要求，……"
         return text.endswith(CLOSERS) and bool(FRAGMENT.match(nxt)) and not numbering.match(nxt) \
             and not numbering.is_structural(text)
-    if BULLET.match(text) or BULLET.match(nxt):
+    if text.startswith(numbering.BULLETS) or nxt.startswith(numbering.BULLETS):
         return False
     if numbering.match(nxt) or numbering.is_structural(nxt):
         return False

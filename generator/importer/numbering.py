@@ -30,6 +30,8 @@ KIND_ZH = {
 }
 
 SENTENCE = re.compile(r"[。；;！？!?]")
+BULLETS = ("•", "·", "●", "▪", "■", "◆")  # list bullets that open a line
+BULLET = re.compile(r"^[•·●▪■◆]\s*")
 DATE = re.compile(r"^(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2})$")
 ATTACHMENT = re.compile(r"^附\s*件\s*\d{0,2}$")
 ATTACHMENT_LIST = re.compile(r"^附\s*件\s*(?:[:：]\s*\d{0,2}|\d{1,2})\s*[.．、:：]?\s*\S")

@@ -18,7 +18,6 @@ from generator.importer import numbering as nb
 from generator.importer.blocks import Para, join_lines
 
 CONTINUES = ("，", ",", "、")
-BULLETS = ("•", "·", "●", "▪", "■", "◆")
 
 
 def _page_number(line: str) -> bool:
@@ -36,14 +35,14 @@ def _one_line_element(line: str) -> bool:
 def _list_line(line: str, width: int) -> bool:
     return len(line) <= 40 and (width < 20 or len(line) < 0.9 * width) and not nb.SENTENCE.search(line) \
         and not nb.PROSE_COMMA.search(line) and not nb.match(line) and not nb.is_structural(line) \
-        and not _page_number(line) and not line.startswith(BULLETS)
+        and not _page_number(line) and not line.startswith(nb.BULLETS)
 
 
 def _breaks(prev: str, line: str, width: int, indented: bool | None) -> bool:
     if nb.match(line) or nb.is_structural(line) or _page_number(line) or _one_line_element(prev):
         return True
-    if prev.startswith(BULLETS) or line.startswith(BULLETS):
-        return prev.startswith(BULLETS) != line.startswith(BULLETS)
+    if prev.startswith(nb.BULLETS) or line.startswith(nb.BULLETS):
+        return prev.startswith(nb.BULLETS) != line.startswith(nb.BULLETS)
     short = width >= 20 and len(prev) < width - 1 and not prev.endswith(CONTINUES)
     # A full line ending a sentence is more often a wrap that happens to fall after 。 than a
     # paragraph's last line that happens to fill the width: without indentation, only a
@@ -70,7 +69,7 @@ def reflow(blocks: list) -> list:
             continue
         lines = block.lines
         width = _full_width(lines)
-        if len(lines) >= 3 and all(_list_line(x, 0) for x in lines) or all(x.startswith(BULLETS) for x in lines):
+        if len(lines) >= 3 and all(_list_line(x, 0) for x in lines) or all(x.startswith(nb.BULLETS) for x in lines):
             out.append(block)
             continue
         indents = block.indents if block.indents and any(block.indents) and not all(block.indents) else None
@@ -99,7 +98,7 @@ def reflow(blocks: list) -> list:
             else:
                 pieces.append((k, [line], False))
         for start, piece, is_list in pieces:
-            keep_lines = is_list or len(piece) == 1 or all(x.startswith(BULLETS) for x in piece)
+            keep_lines = is_list or len(piece) == 1 or all(x.startswith(nb.BULLETS) for x in piece)
             kept = piece if keep_lines else [join_lines(piece)]
             out.append(Para(kept, block.where + start, block.page_break_before and start == 0))
     return out

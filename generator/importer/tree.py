@@ -19,7 +19,6 @@ from generator.importer.blocks import Para, Table
 ORG_SUFFIX = ("办公室", "人民政府", "政府", "局", "委员会", "委", "厅", "所", "院", "中心", "部", "办", "公司", "队")
 DOC_NUMBER = re.compile(r"^\S{1,15}?[〔\[(（【]\s*\d{4}\s*[〕\])）】]\s*\d+\s*号$")
 SUBTITLE = re.compile(r"^[（(][^（）()]{1,12}[）)]$")
-BULLET = re.compile(r"^[•·●▪■◆-]\s*")
 NOTES_RANK = nb.RANK["paren_cn"]
 
 
@@ -158,8 +157,8 @@ class _Builder:
             self.add_top(self.role(Node(role="标题", text=t, where=self.peek().where), self.peek().where))
             self.i += 1
         b = self.peek()
-        if isinstance(b, Para) and all(BULLET.match(line) for line in b.lines):
-            items = [BULLET.sub("", line).strip() for line in b.lines]
+        if isinstance(b, Para) and all(nb.BULLET.match(line) for line in b.lines):
+            items = [nb.BULLET.sub("", line).strip() for line in b.lines]
             group = Node(role="署名" if any(re.match(r"^(作者|来源|记者|编辑)", x) for x in items) else None, where=b.where)
             group.children = [Node(text=x, where=b.where) for x in items if x]
             if group.role:
@@ -255,9 +254,9 @@ class _Builder:
             self.table(self.peek(1), b)
             self.i += 2
             return
-        elif len(b.lines) >= 2 and all(BULLET.match(x) for x in b.lines):
+        elif len(b.lines) >= 2 and all(nb.BULLET.match(x) for x in b.lines):
             group = self.add(Node(where=w))
-            group.children = [Node(text=BULLET.sub("", x).strip(), where=w) for x in b.lines if BULLET.sub("", x).strip()]
+            group.children = [Node(text=nb.BULLET.sub("", x).strip(), where=w) for x in b.lines if nb.BULLET.sub("", x).strip()]
         elif len(b.lines) >= 3 and all(len(x) <= 40 and not nb.SENTENCE.search(x) and not nb.PROSE_COMMA.search(x)
                                        for x in b.lines) and not nb.match(b.lines[0]):
             group = self.add(self.role(Node(role="名单", where=w), w))
