@@ -16,6 +16,9 @@ CHILD_IDS = {"主送": "to", "落款": "sign", "成文日期": "date", "公开�
              "表格": "t"}
 
 
+LIST_ROLES = ("名单", "署名", "附件说明")
+
+
 def assign_ids(top: list[Node]) -> None:
     used: set[str] = set()
 
@@ -49,6 +52,9 @@ def assign_ids(top: list[Node]) -> None:
                 counts[key] = counts.get(key, 0) + 1
                 suffix = key if counts[key] == 1 and key not in ("t", "field") else f"{key}{counts[key]}"
                 base = f"{prefix}{suffix}"
+            elif parent is not None and parent.role in LIST_ROLES:
+                counts["i"] = counts.get("i", 0) + 1
+                base = f"{prefix}{counts['i']}"  # the items of a list: roster-1, roster-2 …
             else:
                 counts["p"] = counts.get("p", 0) + 1
                 base = f"{prefix}p{counts['p']}"
