@@ -237,13 +237,16 @@ def test_form_draft_from_a_statistics_grid(project_copy):
                      "--form-draft", "forms/yc-draft-monthly.yaml", cwd=project_copy)
     assert result.returncode == 0, result.stdout + result.stderr
     form = yaml.safe_load((project_copy / "forms/yc-draft-monthly.yaml").read_text("utf-8"))
+    assert form["title"] == "药品安全专项整治行动工作月度进展"
+    assert [t["title"] for t in form["tables"]] == ["表 2. 药品案件查办情况", "表 3. 医疗器械案件查办情况", "表 4. 化妆品案件查办情况"]
+    assert [c["label"] for c in form["tables"][2]["columns"]] == ["研制生产", "经营使用"]
     table = form["tables"][0]
     assert [c["label"] for c in table["columns"]] == ["研制", "生产", "经营", "使用"]
     assert table["total"]["label"] == "合计"
     assert [g.get("label") for g in table["groups"]][:3] == ["案件来源", "涉案货值", "处罚情况"]
     assert table["groups"][0]["rows"][1] == {"id": "r2", "label": "现场检查（件）", "kind": "count", "unit": "件"}
     assert form["source"] == "yc-draft#a1-t2"
-    assert "报表定义草稿：forms/yc-draft-monthly.yaml" in result.stdout
+    assert "报表定义草稿：forms/yc-draft-monthly.yaml（由表格“表 2. 药品案件查办情况、表 3." in result.stdout
     assert run_cli("check", cwd=project_copy).returncode == 0, "the form draft passes the project check"
 
 

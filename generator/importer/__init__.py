@@ -176,15 +176,14 @@ def import_document(path, project: Project, *, doc_id: str | None = None, out=No
 
     form_text, form_table = "", ""
     if form_path is not None:
-        grid = formdraft.find_grid(top)
-        if grid is None:
+        grids, form_title = formdraft.find_grids(top)
+        if not grids:
             notes.warnings.append("文件中没有找到统计表（带“合计”列的表格），未生成报表定义草稿。")
             form_path = None
         else:
-            node, header = grid
             form_id = form_path.stem if ID_PATTERN.match(form_path.stem) else f"{doc_id}-form"
-            form_text = formdraft.draft(node, header, doc_id=doc_id, form_id=form_id, today=today)
-            form_table = node.text or node.id
+            form_text = formdraft.draft(grids, title=form_title, doc_id=doc_id, form_id=form_id, today=today)
+            form_table = "、".join(node.text or node.id for node, _row in grids)
 
     _write(out_path, text)
     if form_path is not None:

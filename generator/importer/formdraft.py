@@ -33,20 +33,49 @@ def _measure(label: str) -> dict:
             "note": f"原表未注明单位，暂按“{value}”计，待核对。"}
 
 
-def find_grid(top: list[Node]) -> tuple[Node, int] | None:
-    """The first table clause holding a grid, and the index of its header row."""
+def find_grids(top: list[Node]) -> tuple[list[tuple[Node, int]], str]:
+    """Every table clause holding a grid, with the index of its header row, and the title
+    of the attachment holding the first one ('' when it stands elsewhere)."""
+    found, title = [], ""
     for root in top:
         for node in root.walk():
-            if not node.rows:
-                continue
-            for k, row in enumerate(node.rows):
+            for k, row in enumerate(node.rows or []):
                 cells = [c.strip() for c in row]
                 if cells and "合计" in cells and sum(1 for c in cells if c) >= 3 and len(node.rows) - k >= 3:
-                    return node, k
-    return None
+                    if not found and root.role == "附件":
+                        title = root.title or ""
+                    found.append((node, k))
+                    break
+    return found, title
 
 
-def draft(node: Node, header_row: int, *, doc_id: str, form_id: str, today: str) -> str:
+def draft(grids: list[tuple[Node, int]], *, title: str, doc_id: str, form_id: str, today: str) -> str:
+    """A form definition with one grid table per statistics grid of the document."""
+    tables = [_table(node, header_row, number, doc_id) for number, (node, header_row) in enumerate(grids, start=1)]
+    first = grids[0][0]
+    definition = {
+        "id": form_id,
+        "version": "0.1",
+        "title": title or first.text or "报表",
+        "source": f"{doc_id}#{first.id}",
+        "period": "month",
+        "changelog": [{"version": "0.1", "date": today, "changes": ["草稿：由 yaojian import 从文件中的表格生成。"]}],
+        "header": [
+            {"id": "unit", "label": "填报单位", "kind": "text", "required": True},
+            {"id": "report_date", "label": "填报日期", "kind": "date", "required": True},
+        ],
+        "tables": tables,
+    }
+    head = (
+        "# 报表定义草稿：由 yaojian import 从文件中的统计表生成，只是起点。\n"
+        "# 待办：把 t1/g1/r1/c1 等编号改为有意义的英文编号；核对每行的 kind（count 计数 / amount 金额）与 unit；\n"
+        "# 核对 title、period（报送周期）与 cumulative（是否累计数）；“其中”行、涉网列、重点领域等请按 forms/ 中现有定义补写；\n"
+        "# 放入 forms/ 后运行 yaojian check。\n"
+    )
+    return head + yaml.safe_dump(definition, allow_unicode=True, sort_keys=False, width=1 << 30)
+
+
+def _table(node: Node, header_row: int, number: int, doc_id: str) -> dict:
     header = [c.strip() for c in node.rows[header_row]]
     total_at = header.index("合计")
     before = [c for c in header[:total_at] if c]
@@ -86,11 +115,12 @@ def draft(node: Node, header_row: int, *, doc_id: str, form_id: str, today: str)
         n += 1
         item = {"id": f"r{n}", "label": label, **_measure(label)}
         current["rows"].append(item)
+    title = node.text or f"表格{number}"
     table = {
-        "id": "t1",
+        "id": f"t{number}",
         "kind": "grid",
-        "title": node.text or "表格",
-        "sheet": (node.text or "表格")[:31],
+        "title": title,
+        "sheet": re.sub(r"[\[\]:*?/\\]", "", title)[:31],
         "source": f"{doc_id}#{node.id}",
         "cumulative": False,
     }
@@ -99,23 +129,4 @@ def draft(node: Node, header_row: int, *, doc_id: str, form_id: str, today: str)
     table["columns"] = columns
     table["total"] = {"id": "total", "label": "合计"}
     table["groups"] = groups
-    definition = {
-        "id": form_id,
-        "version": "0.1",
-        "title": node.text or "报表",
-        "source": f"{doc_id}#{node.id}",
-        "period": "month",
-        "changelog": [{"version": "0.1", "date": today, "changes": ["草稿：由 yaojian import 从文件中的表格生成。"]}],
-        "header": [
-            {"id": "unit", "label": "填报单位", "kind": "text", "required": True},
-            {"id": "report_date", "label": "填报日期", "kind": "date", "required": True},
-        ],
-        "tables": [table],
-    }
-    head = (
-        "# 报表定义草稿：由 yaojian import 从文件中的统计表生成，只是起点。\n"
-        "# 待办：把 g1/r1/c1 等编号改为有意义的英文编号；核对每行的 kind（count 计数 / amount 金额）与 unit；\n"
-        "# 核对 period（报送周期）与 cumulative（是否累计数）；“其中”行、涉网列等请按 forms/ 中现有定义补写；\n"
-        "# 放入 forms/ 后运行 yaojian check。\n"
-    )
-    return head + yaml.safe_dump(definition, allow_unicode=True, sort_keys=False, width=1 << 30)
+    return table
