@@ -154,7 +154,7 @@ def import_document(path, project: Project, *, doc_id: str | None = None, out=No
         raise ImportFailure(f"{path.name} 去掉页码等版面内容后没有正文，无法导入。")
     top, notes = tree.build(blocks)
     orgs, existing = _organisations(project)
-    meta = metadata.guess(top, article=notes.article, orgs=orgs, file_name=path.name)
+    meta = metadata.guess(top, article=notes.article, orgs=orgs)
     id_why = ""
     if doc_id is None:
         doc_id, id_why = _guess_id(meta, path, existing)

@@ -63,7 +63,7 @@ def _find(nodes: list[Node], role: str) -> Node | None:
     return None
 
 
-def guess(top: list[Node], *, article: bool, orgs: dict[str, str], file_name: str) -> Meta:
+def guess(top: list[Node], *, article: bool, orgs: dict[str, str]) -> Meta:
     meta = Meta()
     f = meta.fields
     body, heading, notice = _find(top, "正文"), _find(top, "标题"), _find(top, "通知")
