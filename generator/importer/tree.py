@@ -116,7 +116,7 @@ class _Builder:
         self.top.append(node)
         return node
 
-    def role(self, node: Node, where: int) -> Node:
+    def role(self, node: Node) -> Node:
         if node.role:
             self.notes.roles.append(node)
         return node
@@ -128,14 +128,14 @@ class _Builder:
         if t0 and (t0.endswith("文件") and len(t0) <= 40 or org_like(t0)) and (
             DOC_NUMBER.match(self.peek_text(1)) or nb.looks_like_title(self.peek_text(1))
         ):
-            self.add_top(self.role(Node(role="版头", text=t0, where=self.peek().where), self.peek().where))
+            self.add_top(self.role(Node(role="版头", text=t0, where=self.peek().where)))
             self.i += 1
         if DOC_NUMBER.match(self.peek_text()):
-            self.add_top(self.role(Node(role="发文字号", text=self.peek_text(), where=self.peek().where), self.peek().where))
+            self.add_top(self.role(Node(role="发文字号", text=self.peek_text(), where=self.peek().where)))
             self.i += 1
         t = self.peek_text()
         if t and nb.looks_like_title(t) and t.endswith("通知"):
-            notice = self.add_top(self.role(Node(role="通知", title=t, where=self.peek().where), self.peek().where))
+            notice = self.add_top(self.role(Node(role="通知", title=t, where=self.peek().where)))
             self.i += 1
             self.notice_children(notice)
         t = self.peek_text()
@@ -143,18 +143,18 @@ class _Builder:
             return
         if notice is not None:
             if _short_title(t):
-                body = self.add_top(self.role(Node(role="正文", title=t, where=self.peek().where), self.peek().where))
+                body = self.add_top(self.role(Node(role="正文", title=t, where=self.peek().where)))
                 self.container = body
                 self.i += 1
                 a = self.peek_text()
                 parts = a.split()
                 if a and not nb.SENTENCE.search(a) and parts and all(org_like(p) for p in parts) and len(parts) >= 1 \
                         and not nb.match(a):
-                    self.add(self.role(Node(role="发文单位", text=a, where=self.peek().where), self.peek().where))
+                    self.add(self.role(Node(role="发文单位", text=a, where=self.peek().where)))
                     self.i += 1
             return
         if _short_title(t, 90) and not org_like(t):
-            self.add_top(self.role(Node(role="标题", text=t, where=self.peek().where), self.peek().where))
+            self.add_top(self.role(Node(role="标题", text=t, where=self.peek().where)))
             self.i += 1
         b = self.peek()
         if isinstance(b, Para) and all(nb.BULLET.match(line) for line in b.lines):
@@ -163,7 +163,7 @@ class _Builder:
             group.children = [Node(text=x, where=b.where) for x in items if x]
             if group.role:
                 self.notes.article = True
-            self.add_top(self.role(group, b.where))
+            self.add_top(self.role(group))
             self.i += 1
 
     def notice_children(self, notice: Node) -> None:
@@ -175,10 +175,10 @@ class _Builder:
             if nb.match(t) or nb.is_structural(t) and not (nb.DATE.match(t) or nb.RELEASE.match(t)):
                 return
             if nb.DATE.match(t):
-                self.add(self.role(Node(role="成文日期", text=t, where=b.where), b.where), notice)
+                self.add(self.role(Node(role="成文日期", text=t, where=b.where)), notice)
                 self.i += 1
                 if nb.RELEASE.match(self.peek_text()):
-                    self.add(self.role(Node(role="公开属性", text=self.peek_text(), where=self.peek().where), self.peek().where), notice)
+                    self.add(self.role(Node(role="公开属性", text=self.peek_text(), where=self.peek().where)), notice)
                     self.i += 1
                 return
             if nb.RELEASE.match(t):
@@ -189,7 +189,7 @@ class _Builder:
                 node = Node(role="落款", text=t, where=b.where)
             else:
                 node = Node(text=t, where=b.where)
-            self.add(self.role(node, b.where), notice)
+            self.add(self.role(node), notice)
             self.i += 1
 
     # -- the body ---------------------------------------------------------------------
@@ -216,21 +216,21 @@ class _Builder:
         w = b.where
         nxt = self.peek_text(1)
         if org_like(t) and nb.PRINTED.search(nxt) and not nb.CC.match(nxt):
-            self.add_top(self.role(Node(role="印发", text=f"{t} {nxt}", where=w), w))
+            self.add_top(self.role(Node(role="印发", text=f"{t} {nxt}", where=w)))
             self.i += 2
             return
         if nb.CC.match(t):
-            self.add_top(self.role(Node(role="抄送", text=t, where=w), w))
+            self.add_top(self.role(Node(role="抄送", text=t, where=w)))
         elif nb.PRINTED.search(t):
-            self.add_top(self.role(Node(role="印发", text=t, where=w), w))
+            self.add_top(self.role(Node(role="印发", text=t, where=w)))
         elif nb.EDITOR.match(t):
-            self.add_top(self.role(Node(role="责任编辑", text=t, where=w), w))
+            self.add_top(self.role(Node(role="责任编辑", text=t, where=w)))
         elif nb.ATTACHMENT.match(t):
             self.attachment(b)
             return
         elif nb.ATTACHMENT_LIST.match(t) and not nb.ATTACHMENT.match(t):
             self.stack = []
-            group = self.add(self.role(Node(role="附件说明", where=w), w))
+            group = self.add(self.role(Node(role="附件说明", where=w)))
             group.children.append(Node(text=t, where=w))
             self.i += 1
             while re.match(r"^\d{1,2}\s*[.．、]\s*\S", self.peek_text()):
@@ -239,17 +239,17 @@ class _Builder:
             return
         elif re.match(r"^填报(单位|日期|人|时间)\s*[:：]", t):
             self.stack = []
-            self.add(self.role(Node(role="填报项", text=t, where=w), w))
+            self.add(self.role(Node(role="填报项", text=t, where=w)))
         elif m := re.match(r"^(填表须知|填报说明)\s*[:：]", t):
             self.stack = []
-            group = self.add(self.role(Node(role="填表须知", title=t[:m.end()], where=w, rank=NOTES_RANK), w))
+            group = self.add(self.role(Node(role="填表须知", title=t[:m.end()], where=w, rank=NOTES_RANK)))
             self.stack = [group]
             rest = t[m.end():].strip()
             if rest:
-                self.numbered_or_text(rest, w)
+                self.numbered_or_text(rest)
         elif re.match(r"^注\s*[:：]", t):
             self.stack = []
-            self.add(self.role(Node(role="注", text=t, where=w), w))
+            self.add(self.role(Node(role="注", text=t, where=w)))
         elif re.match(r"^表\s*\d+", t) and isinstance(self.peek(1), Table):
             self.table(self.peek(1), b)
             self.i += 2
@@ -259,13 +259,13 @@ class _Builder:
             group.children = [Node(text=nb.BULLET.sub("", x).strip(), where=w) for x in b.lines if nb.BULLET.sub("", x).strip()]
         elif len(b.lines) >= 3 and all(len(x) <= 40 and not nb.SENTENCE.search(x) and not nb.PROSE_COMMA.search(x)
                                        for x in b.lines) and not nb.match(b.lines[0]):
-            group = self.add(self.role(Node(role="名单", where=w), w))
+            group = self.add(self.role(Node(role="名单", where=w)))
             group.children = [Node(text=x.strip(), where=w + k) for k, x in enumerate(b.lines)]
         elif self.notes.article and _short_title(t, 30) and not re.search(r"[，,、]", t):
-            self.add_top(self.role(Node(role="小标题", title=t, where=w), w))
+            self.add_top(self.role(Node(role="小标题", title=t, where=w)))
             self.container = self.top[-1]
         else:
-            self.numbered_or_text(t, w)
+            self.numbered_or_text(t)
         self.i += 1
 
     def numbered_or_text(self, t: str, w: int) -> None:
@@ -309,7 +309,7 @@ class _Builder:
         self.notes.enumerations.append((node.where, len(items)))
 
     def attachment(self, b: Para) -> None:
-        node = self.add_top(self.role(Node(role="附件", num=b.text, where=b.where), b.where))
+        node = self.add_top(self.role(Node(role="附件", num=b.text, where=b.where)))
         self.i += 1
         t = self.peek_text()
         if t and _short_title(t) and not nb.match(t):
