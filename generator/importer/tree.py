@@ -246,7 +246,7 @@ class _Builder:
             self.stack = [group]
             rest = t[m.end():].strip()
             if rest:
-                self.numbered_or_text(rest)
+                self.numbered_or_text(rest, w)
         elif re.match(r"^注\s*[:：]", t):
             self.stack = []
             self.add(self.role(Node(role="注", text=t, where=w)))
@@ -265,7 +265,7 @@ class _Builder:
             self.add_top(self.role(Node(role="小标题", title=t, where=w)))
             self.container = self.top[-1]
         else:
-            self.numbered_or_text(t)
+            self.numbered_or_text(t, w)
         self.i += 1
 
     def numbered_or_text(self, t: str, w: int) -> None:
