@@ -137,7 +137,7 @@ def _organisations(project: Project) -> tuple[dict[str, str], set[str]]:
 
 def import_document(path, project: Project, *, doc_id: str | None = None, out=None, force: bool = False,
                     form_draft=None, today: str | None = None) -> ImportResult:
-    from generator.importer import formdraft, furniture, metadata, reflow, tree, yamlwriter
+    from generator.importer import formdraft, furniture, ids, metadata, reflow, tree, yamlwriter
 
     path = Path(path)
     if doc_id is not None and not ID_PATTERN.match(doc_id):
@@ -153,6 +153,7 @@ def import_document(path, project: Project, *, doc_id: str | None = None, out=No
     if not blocks:
         raise ImportFailure(f"{path.name} 去掉页码等版面内容后没有正文，无法导入。")
     top, notes = tree.build(blocks)
+    ids.assign_ids(top)
     orgs, existing = _organisations(project)
     meta = metadata.guess(top, article=notes.article, orgs=orgs)
     id_why = ""

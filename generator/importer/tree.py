@@ -341,7 +341,4 @@ def build(blocks: list) -> tuple[list[Node], TreeNotes]:
         notes.warnings.append(
             "全文没有找到任何条款编号（一、（一）1.（1）第一条 一是 等），已按自然段逐段导入；请核对是否需要手工分级。"
         )
-    from generator.importer.ids import assign_ids
-
-    assign_ids(builder.top)
     return builder.top, notes
