@@ -6,7 +6,7 @@ from __future__ import annotations
 from generator.content import Clause
 from generator.site import deadlines as dl
 from generator.site.context import DOCUMENT_PAGE, FIGURES_PAGE, SiteContext, _number
-from generator.site.md import esc, heading, table
+from generator.site.md import esc, heading, html, table
 from generator.site.page import Page
 
 # The documents' own words come first in search results; the other pages quote them.
@@ -108,6 +108,8 @@ def _clause(ctx: SiteContext, clause: Clause, level: int) -> str:
         body = esc(d.get("text", ""))
         text = " ".join(x for x in (lead, body) if x) or "&nbsp;"
         out.append(f"{text}\n{{: #{clause.id} .{' .'.join(classes.split())} }}\n")
+    if d.get("rows"):
+        out.append(_rows(d["rows"]))
     if d.get("note"):
         out.append(f'<p class="yj-note">编者注：{esc(d["note"])}</p>\n')
     if d.get("form"):
@@ -118,6 +120,15 @@ def _clause(ctx: SiteContext, clause: Clause, level: int) -> str:
     for child in clause.children:
         out.append(_clause(ctx, child, level + 1))
     return "\n".join(out)
+
+
+def _rows(rows: list) -> str:
+    """A table clause's rows, cell for cell as the document has them."""
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html(str(c)).replace(chr(10), '<br>')}</td>" for c in row) + "</tr>"
+        for row in rows if isinstance(row, list)
+    )
+    return f'<div class="yj-table-block"><table>{body}</table></div>\n'
 
 
 def _form_note(ctx: SiteContext, form: dict) -> str:
