@@ -13,7 +13,8 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("check", "build", "forms", "validate", "serve", "rollup", "users", "backup", "restore")
+COMMANDS = ("check", "build", "forms", "validate", "serve", "rollup", "users", "backup", "restore", "import")
+MODULES = {"import": "importdoc"}  # `import` is a Python keyword
 
 _ARGPARSE_ZH = (
     ("the following arguments are required: ", "缺少必需的参数："),
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"yaojian {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     for name in COMMANDS:
-        module = importlib.import_module(f"generator.commands.{name}")
+        module = importlib.import_module(f"generator.commands.{MODULES.get(name, name)}")
         p = sub.add_parser(name, help=module.HELP, description=getattr(module, "DESCRIPTION", module.HELP))
         p.add_argument("--root", metavar="DIR", help="项目目录（含 content/ 与 forms/）；默认从当前目录向上查找")
         module.add_arguments(p)

@@ -40,6 +40,9 @@ class Client:
         parts = urlparse(base)
         assert parts.hostname == "127.0.0.1", "tests talk to 127.0.0.1 only"
         self.host, self.port = parts.hostname, parts.port
+        # The service lives under a path of the address (`yaojian serve`: /filing/); paths
+        # given to the client and the URLs of its responses are relative to it.
+        self.prefix = parts.path.rstrip("/")
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
         self.set_cookie_headers: list[str] = []
@@ -52,7 +55,8 @@ class Client:
                 h = dict(headers or {})
                 if self.cookies:
                     h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-                conn.request(method, path, body=body, headers=h)
+                full = path if not self.prefix or path.startswith(self.prefix + "/") else self.prefix + path
+                conn.request(method, full, body=body, headers=h)
                 r = conn.getresponse()
                 data = r.read()
                 hdrs = {k.lower(): v for k, v in r.getheaders()}
@@ -73,6 +77,8 @@ class Client:
                 path = urlparse(location).path + (("?" + urlparse(location).query) if urlparse(location).query else "")
                 method, body, headers = "GET", None, None
                 continue
+            if self.prefix and path.startswith(self.prefix + "/"):
+                path = path[len(self.prefix):]
             return Response(r.status, hdrs, data, path)
         raise AssertionError("too many redirects")
 

@@ -127,8 +127,14 @@ class Server:
         self.log = Path(tempfile.mkstemp(prefix="yaojian-serve-", suffix=".log")[1])
 
     @property
-    def url(self) -> str:
+    def root(self) -> str:
+        """The one address: the built site at /, the service under /filing/."""
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The service's pages (what the service tests talk to)."""
+        return f"http://127.0.0.1:{self.port}/filing"
 
     def start(self, timeout: float = 60) -> "Server":
         env = dict(os.environ)

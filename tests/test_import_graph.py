@@ -30,6 +30,7 @@ LAYERS = {
     "generator.validate": 6,
     "generator.site": 7,
     "generator.rollup": 7,
+    "generator.importer": 7,  # yaojian import: a .txt/.docx to a draft document, checked by project_check
     "generator.service": 8,
     "generator.commands": 9,
     "generator.cli": 10,

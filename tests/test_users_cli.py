@@ -73,3 +73,11 @@ def test_a_new_password_or_disabling_ends_the_session(tmp_path, project):
         assert c.get("/upload").status_code == 302
     finally:
         ledger.close()
+
+
+def test_a_unit_outside_the_office_profile_is_pointed_out(tmp_path):
+    """content/office.yaml lists the 报送单位; an account for another name is made, with a note."""
+    typo = users(tmp_path, "add", "gaj", "--unit", "区公安", "--password-stdin", password="password 1")
+    assert typo.returncode == 0 and "不在办公室档案" in typo.stderr and "区公安局" in typo.stderr
+    right = users(tmp_path, "add", "gaj2", "--unit", "区公安局", "--password-stdin", password="password 1")
+    assert right.returncode == 0 and right.stderr == ""

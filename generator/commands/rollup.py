@@ -41,8 +41,11 @@ def run(args):
             return 1
     name = args.unit_name
     if not name:
+        from generator.content.office import read_profile
+
+        profile = read_profile(project.content)  # the office of content/office.yaml files the roll-up
         try:
-            name = load_schedule(project, args.campaign).office_name()
+            name = profile.office or load_schedule(project, args.campaign or profile.campaign).office_name()
         except ScheduleError:
             name = "工作小组办公室"
     try:

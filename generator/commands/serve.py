@@ -21,7 +21,9 @@ def add_arguments(parser):
     parser.add_argument("--db-pool", metavar="N", type=int, default=None,
                         help="本进程最多占用的数据库连接数（默认 12；多个进程共用 PostgreSQL 时，各进程之和须小于其 max_connections）")
     parser.add_argument("--office-name", metavar="名称", help="汇总表的填报单位（默认由专项行动的报送对象得出）")
-    parser.add_argument("--trusted-proxy", metavar="IP", help="前置 HTTPS 反向代理的地址：信任其 X-Forwarded-Proto/For 头")
+    parser.add_argument("--trusted-proxy", metavar="IP",
+                        help="前置 HTTPS 反向代理的地址：信任其 X-Forwarded-Proto/For/Prefix 头（Prefix 为代理对外的路径前缀）")
+    parser.add_argument("--site", metavar="目录", help="在 / 下提供的网站（默认项目的 site/，由 yaojian build 生成）；报送服务在 /filing/ 下")
 
 
 def run(args):
@@ -32,12 +34,15 @@ def run(args):
     from generator.commands._ledger import db_target, open_ledger
     from generator.validate.pool import Checker
     from generator.service.db import describe
+    from generator.content.office import read_profile
     from generator.service.slots import ScheduleError, load_schedule
     from generator.service.web import Service, create_app
+    from generator.service.web.portal import PREFIX, portal
 
     project = project_or_exit(args)
     try:
-        schedule = load_schedule(project, args.campaign)
+        profile = read_profile(project.content)
+        schedule = load_schedule(project, args.campaign or profile.campaign)
     except ScheduleError as exc:
         print(f"yaojian serve：{exc}", file=sys.stderr)
         return 1
@@ -48,9 +53,14 @@ def run(args):
     ledger = open_ledger(args, pool=args.db_pool)
     ledger.store.sweep()
     checker = Checker(project.root, workers)
+    from pathlib import Path
+
+    site = Path(args.site) if args.site else project.site
     service = Service(ledger, project, schedule, checker, max_upload=int(args.max_upload * 1024 * 1024),
-                      office_name=args.office_name)
-    app = create_app(service)
+                      office_name=args.office_name, profile=profile,
+                      site=site if (site / "index.html").is_file() else None)
+    proxy_headers = {"x-forwarded-proto", "x-forwarded-for"} if args.trusted_proxy else set()
+    app = portal(create_app(service), service.site, args.trusted_proxy, proxy_headers)
 
     import waitress
 
@@ -61,10 +71,9 @@ def run(args):
         # it that are still too large get the Chinese page with file-too-large, decided from
         # Content-Length before the body is parsed.
         max_request_body_size=max(4 * service.max_upload, service.max_upload + 16 * 1024 * 1024),
-        clear_untrusted_proxy_headers=True,
+        # The proxy headers are handled inside `portal` (which also takes X-Forwarded-Prefix).
+        clear_untrusted_proxy_headers=False,
     )
-    if args.trusted_proxy:
-        options.update(trusted_proxy=args.trusted_proxy, trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-for"})
     try:
         server = waitress.create_server(app, **options)
     except OSError as exc:
@@ -73,6 +82,9 @@ def run(args):
         return 1
     checker.warm()
     print(f"yaojian serve：{schedule.title}，台账 {describe(db_target(args))}，文件 {ledger.store.root}", flush=True)
+    if service.site is None:
+        print(f"yaojian serve：未找到已生成的网站（{project.display(site)}）；先运行 yaojian build，网站才会出现在 / 下。", flush=True)
+    print(f"yaojian serve：报送服务 http://{args.host}:{server.effective_port}{PREFIX}/", flush=True)
     print(f"yaojian serve：正在运行 http://{args.host}:{server.effective_port}/ （Ctrl+C 停止）", flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"yaojian serve：注意：服务对 {args.host} 开放，局域网内可访问；请确认防火墙设置。", flush=True)

@@ -44,6 +44,26 @@ def _password(args) -> str:
     return first
 
 
+def _note_unit_outside_profile(args, account) -> None:
+    """A unit account whose unit is not a 报送单位 of content/office.yaml: say so (a typo in
+    the name would otherwise leave the profile's unit 未开通账号 on 报送情况)."""
+    import sys
+
+    if account.is_office:
+        return
+    try:
+        from generator.content.office import read_profile
+        from generator.project import find_project
+
+        units = read_profile(find_project(getattr(args, "root", None), installed=True).content).units
+    except Exception:  # no project or no readable profile: nothing to compare with
+        return
+    if units and account.unit not in units:
+        print(f"注意：单位「{account.unit}」不在办公室档案（content/office.yaml）的报送单位中"
+              f"（{'、'.join(units)}），在报送情况中列在档案单位之后。如果是名称写错了，"
+              "请停用此账号，按档案中的名称重建。", file=sys.stderr)
+
+
 def run(args):
     import json
     import sys
@@ -61,6 +81,7 @@ def run(args):
             account = accounts.add(args.username, _password(args), unit=args.unit, office=args.office)
             where = "办公室账号" if account.is_office else f"单位「{account.unit}」的账号"
             print(f"已新建{where}「{account.username}」。")
+            _note_unit_outside_profile(args, account)
         elif args.action == "list":
             rows = accounts.all()
             if args.json:

@@ -27,6 +27,10 @@ KINDS: dict[str, str] = {
     "figures": "figures",
 }
 
+# The office profile: one file at the top of content/ (see generator.content.office).
+OFFICE_FILE = "office.yaml"
+OFFICE_SCHEMA = "office"
+
 _WS = re.compile(r"\s+")
 
 
@@ -120,6 +124,12 @@ class Content:
     def figures(self) -> dict[str, dict]:
         return {d["id"]: d for _, d in self.items("figures") if "id" in d}
 
+    @property
+    def office(self) -> dict | None:
+        """content/office.yaml as read, or None when there is none."""
+        found = [d for _, d in self.items("office")]
+        return found[0] if found else None
+
     def clause(self, ref: str) -> Clause | None:
         return self.clauses.get(ref)
 
@@ -138,9 +148,17 @@ def load(project: Project) -> Content:
                 content.sources[folder].append(load_yaml(path, project.display(path)))
             except SourceError as exc:
                 content.findings.append(exc.finding)
+    content.sources["office"] = []
+    if (root / OFFICE_FILE).is_file():
+        try:
+            content.sources["office"].append(load_yaml(root / OFFICE_FILE, project.display(root / OFFICE_FILE)))
+        except SourceError as exc:
+            content.findings.append(exc.finding)
     if root.is_dir():
         for path in sorted(root.rglob("*")):
             rel = path.relative_to(root)
+            if rel.parts == (OFFICE_FILE,):
+                continue
             if path.is_file() and not (len(rel.parts) == 2 and rel.parts[0] in KINDS and path.suffix == ".yaml"):
                 if path.name.startswith(".") or path.suffix in (".md",):
                     continue

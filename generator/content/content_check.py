@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterator
 
-from generator.content import KINDS, Content, as_list, squash
+from generator.content import KINDS, OFFICE_SCHEMA, Content, as_list, squash
 from generator.findings import Finding
 from generator.schemacheck import SchemaSet, suggest
 from generator.yamlsrc import Source
@@ -81,6 +81,9 @@ REFERENCES: tuple[tuple[str, tuple, str], ...] = (
     ("figures", ("document",), "document"),
     ("figures", ("figures", "*", "source"), "clause"),
     ("figures", ("figures", "*", "part_of"), "figure"),
+    ("office", ("office", "organisation"), "organisation"),
+    ("office", ("campaign",), "campaign"),
+    ("office", ("units", "*", "organisation"), "organisation"),
 )
 
 TARGET_ZH = {
@@ -92,6 +95,7 @@ TARGET_ZH = {
     "step": "步骤",
     "phase": "阶段",
     "figure": "数字",
+    "campaign": "专项行动",
 }
 
 # (folder, pattern of an id-bearing object list, scope) — ids unique per scope.
@@ -111,11 +115,14 @@ def check_content(content: Content, schemas: SchemaSet, form_ids: set[str]) -> l
     for folder, schema in KINDS.items():
         for source in content.sources.get(folder, []):
             findings.extend(schemas.check(source, f"content/{schema}.schema.json"))
+    for source in content.sources.get("office", []):
+        findings.extend(schemas.check(source, f"content/{OFFICE_SCHEMA}.schema.json"))
     findings.extend(_check_ids(content))
     findings.extend(_check_references(content, form_ids))
     findings.extend(_check_quotes(content))
     findings.extend(_check_ranges(content))
     findings.extend(_check_figures(content))
+    findings.extend(_check_office(content))
     return findings
 
 
@@ -165,6 +172,7 @@ def _targets(content: Content, form_ids: set[str]) -> dict[str, set[str]]:
         "procedure": set(content.procedures),
         "form": set(form_ids),
         "figure": set(),
+        "campaign": set(content.campaigns),
     }
 
 
@@ -303,4 +311,28 @@ def _check_figures(content: Content) -> list[Finding]:
                     out.append(source.finding("schema-violation", ("figures", i, "share_percent"), params={
                         "field": "share_percent",
                         "problem": f"按 {value}/{parent['value']} 计算应为 {computed}%，填写为 {share}%"}))
+    return out
+
+
+def _check_office(content: Content) -> list[Finding]:
+    """The office profile: its campaign files reports, each 报送单位 is named once."""
+    out: list[Finding] = []
+    for source in content.sources.get("office", []):
+        data = source.data if isinstance(source.data, dict) else {}
+        camp = content.campaigns.get(data.get("campaign"))
+        if camp is not None and not any(isinstance(r, dict) and r.get("form") for r in camp.get("reporting") or ()):
+            out.append(source.finding("schema-violation", ("campaign",), params={
+                "field": "campaign", "problem": f"专项行动 {data['campaign']} 没有带报表的报送安排，报送服务无法计算期限"}))
+        names: dict[str, int] = {}
+        orgs = content.organisations
+        for i, unit in enumerate(data.get("units") or ()):
+            if not isinstance(unit, dict):
+                continue
+            name = unit.get("name") or (orgs.get(unit.get("organisation")) or {}).get("name")
+            if not name:
+                continue
+            if name in names:
+                out.append(source.finding("duplicate-id", ("units", i), params={"id": name, "first": f"第 {names[name] + 1} 个单位"}))
+            else:
+                names[name] = i
     return out

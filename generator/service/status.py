@@ -5,7 +5,8 @@ A unit's status for a slot (a form for a period), as of a moment:
 - 已报通过  its latest version has no errors;
 - 已报有错  its latest version has errors (still to be fixed);
 - 逾期      nothing filed and the due date has passed;
-- 未报      nothing filed, not yet due.
+- 未报      nothing filed, not yet due;
+- 未开通账号 a 报送单位 of the office profile that has no account (and no filing) yet.
 
 On time: the unit's first accepted filing (no errors) arrived by the due date (office
 time; the due date itself counts).  The units to chase are those with no accepted filing
@@ -22,7 +23,7 @@ from datetime import datetime
 from generator.service.ledger import Ledger, Submission, Unit
 from generator.service.slots import Schedule, Slot, office_date
 
-LABELS = {"passed": "已报通过", "errors": "已报有错", "overdue": "逾期", "missing": "未报"}
+LABELS = {"passed": "已报通过", "errors": "已报有错", "overdue": "逾期", "missing": "未报", "noaccount": "未开通账号"}
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Figures:
     errors: int = 0
     overdue: int = 0
     missing: int = 0
+    noaccount: int = 0
     on_time: int = 0
     accepted_late: int = 0
 
@@ -86,9 +88,12 @@ class Board:
         return out
 
 
-def board(ledger: Ledger, schedule: Schedule, now: datetime, slots: list[Slot] | None = None) -> Board:
+def board(ledger: Ledger, schedule: Schedule, now: datetime, slots: list[Slot] | None = None,
+          expected: list[str] = ()) -> Board:
+    """`expected`: the 报送单位 of the office profile, by name.  They come first, in that
+    order; one without an account or filing is listed as 未开通账号 (with an id below 1)."""
     slots = list(slots if slots is not None else schedule.slots)
-    units = ledger.active_units()
+    units = _with_expected(ledger.active_units(), expected)
     by_cell: dict[tuple[int, tuple[str, str]], list[Submission]] = {}
     for sub in ledger.summaries():
         by_cell.setdefault((sub.unit_id, (sub.form, sub.period)), []).append(sub)
@@ -100,7 +105,9 @@ def board(ledger: Ledger, schedule: Schedule, now: datetime, slots: list[Slot] |
             versions = by_cell.get((unit.id, slot.key), [])
             latest = versions[-1] if versions else None
             first_ok = next((v for v in versions if v.valid), None)
-            if latest is None:
+            if unit.id < 1:
+                status = "noaccount"
+            elif latest is None:
                 status = "overdue" if today > slot.due else "missing"
             else:
                 status = "passed" if latest.valid else "errors"
@@ -115,10 +122,18 @@ def board(ledger: Ledger, schedule: Schedule, now: datetime, slots: list[Slot] |
             figures.errors += status == "errors"
             figures.overdue += status == "overdue"
             figures.missing += status == "missing"
+            figures.noaccount += status == "noaccount"
             figures.on_time += cell.on_time
             figures.accepted_late += cell.accepted and not cell.on_time
         out.figures[slot.key] = figures
     return out
+
+
+def _with_expected(active: list[Unit], expected: list[str]) -> list[Unit]:
+    by_name = {u.name: u for u in active}
+    out = [by_name.get(name) or Unit(-n, name) for n, name in enumerate(dict.fromkeys(expected), 1)]
+    listed = set(expected)
+    return out + [u for u in active if u.name not in listed]
 
 
 # -- exports ----------------------------------------------------------------------------

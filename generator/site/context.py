@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from generator.content import Content, as_list
+from generator.content import office as office_mod
+from generator.content.office import Profile
 from generator.project import Project
 from generator.site import deadlines as dl
 from generator.site.md import esc, link
@@ -59,6 +61,8 @@ class SiteContext:
     criteria: dict[str, dict] = field(default_factory=dict)
     figures: dict[str, dict] = field(default_factory=dict)
     form_clauses: dict[str, str] = field(default_factory=dict)  # form id -> the clause prescribing it
+    # The office this site belongs to: its campaign is "ours", every other document 参考.
+    profile: Profile = field(default_factory=Profile)
 
     # -- names --------------------------------------------------------------------------
     def org(self, org_id: str) -> dict:
@@ -112,6 +116,59 @@ class SiteContext:
         if ref:
             return (self.content.clauses[ref].data.get("title") or form_id).strip()
         return form_id
+
+    # -- place and year ------------------------------------------------------------------
+    # Every item of a page that gathers several documents carries its document's place and
+    # year ("东营区 · 2017"), and 参考 unless it is the office's own; the office's own first.
+    def ours(self, doc_id: str | None) -> bool:
+        return self.profile.ours(doc_id)
+
+    def where(self, doc_id: str | None) -> str:
+        """"永川区 · 2022" for the office's own document, "东营区 · 2017 · 参考" for the others."""
+        return office_mod.label(self.content.documents.get(doc_id or ""), self.ours(doc_id))
+
+    def tag(self, doc_id: str | None) -> str:
+        """The place-and-year label as inline HTML (Markdown passes it through)."""
+        from generator.site.portal import tag
+
+        return tag(self.where(doc_id))
+
+    def doc_rank(self, doc_id: str | None) -> tuple:
+        """Sort key: the office's own document first, then the newest."""
+        doc = self.content.documents.get(doc_id or "", {})
+        return (not self.ours(doc_id), -int(str(doc.get("date") or "0000")[:4] or 0), doc_id or "")
+
+    def org_docs(self, org_id: str) -> list[str]:
+        """The documents an organisation is named in (its sources and its members'), in order."""
+        org = self.organisations.get(org_id, {})
+        refs = as_list(org.get("source")) + [r for m in org.get("members", []) or [] for r in as_list(m.get("source"))]
+        return list(dict.fromkeys(r.partition("#")[0] for r in refs if isinstance(r, str)))
+
+    def org_where(self, org_id: str) -> str:
+        """An organisation's place and year(s); 参考 unless the office's document names it."""
+        docs = [d for d in self.org_docs(org_id) if d in self.content.documents]
+        if not docs:
+            return ""
+        place = self.org_place(org_id) or self.content.documents[docs[0]].get("place", "")
+        years = sorted({str(self.content.documents[d].get("date") or "")[:4] for d in docs})
+        text = office_mod.SEP.join(x for x in (place, "、".join(years)) if x)
+        return text if any(self.ours(d) for d in docs) else text + office_mod.SEP + office_mod.REFERENCE
+
+    def org_place(self, org_id: str) -> str:
+        for _, data in self.content.items("organisations"):
+            if any(isinstance(o, dict) and o.get("id") == org_id for o in data.get("organisations", []) or []):
+                return data.get("place", "")
+        return ""
+
+    def org_tag(self, org_id: str) -> str:
+        from generator.site.portal import tag
+
+        return tag(self.org_where(org_id))
+
+    def form_doc(self, form_id: str) -> str | None:
+        """The document that prescribes a form (its 附件 clause)."""
+        ref = self.form_clauses.get(form_id)
+        return ref.partition("#")[0] if ref else None
 
     # -- clauses ------------------------------------------------------------------------
     def clause_label(self, ref: str) -> str:
@@ -168,7 +225,7 @@ def build_context(project: Project, content: Content, today: date) -> SiteContex
         project, content, today,
         organisations=content.organisations, responsibilities=content.responsibilities,
         procedures=content.procedures, campaigns=content.campaigns, criteria=content.criteria,
-        figures=content.figures,
+        figures=content.figures, profile=office_mod.from_content(content),
     )
     for ref, clause in content.clauses.items():
         form = clause.data.get("form")

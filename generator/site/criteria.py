@@ -19,10 +19,11 @@ def pages(ctx: SiteContext) -> list[Page]:
 
 
 def page(ctx: SiteContext) -> str:
-    sets = sorted(ctx.criteria.values(), key=lambda c: (c.get("document", ""), c["id"]))
+    sets = sorted(ctx.criteria.values(), key=lambda c: (ctx.doc_rank(c.get("document")), c["id"]))
     parts = ["# 认定标准\n\n案件认定和分类所依据的标准与清单，每一项都链接到原文条款。\n"]
     if sets:
-        parts.append("\n".join(f"- [{esc(c.get('title', c['id']))}](#{c['id']})" for c in sets) + "\n")
+        parts.append("\n".join(f"- [{esc(c.get('title', c['id']))}](#{c['id']}){ctx.tag(c.get('document'))}"
+                               for c in sets) + "\n")
     else:
         parts.append("（尚无认定标准。）\n")
     for crit in sets:
@@ -32,7 +33,7 @@ def page(ctx: SiteContext) -> str:
 
 def _set(ctx: SiteContext, crit: dict) -> str:
     cid = crit["id"]
-    parts = [heading(2, esc(crit.get("title", cid)), cid)]
+    parts = [heading(2, esc(crit.get("title", cid)) + ctx.tag(crit.get("document")), cid)]
     facts = [f"依据：{ctx.doc_link(crit.get('document', ''))}，{ctx.sources_links(crit.get('source'), with_doc=False)}"]
     if crit.get("applies_to"):
         facts.append(f"适用：{esc(crit['applies_to'])}")

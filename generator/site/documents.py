@@ -6,7 +6,7 @@ from __future__ import annotations
 from generator.content import Clause
 from generator.site import deadlines as dl
 from generator.site.context import DOCUMENT_PAGE, FIGURES_PAGE, SiteContext, _number
-from generator.site.md import esc, heading, table
+from generator.site.md import esc, heading, html, table
 from generator.site.page import Page
 
 # The documents' own words come first in search results; the other pages quote them.
@@ -19,8 +19,11 @@ _TITLE_ROLES = {"通知", "正文", "附件", "附件说明", "小标题", "填�
 def pages(ctx: SiteContext) -> list[Page]:
     out = []
     docs = sorted(ctx.content.documents.values(), key=lambda d: (str(d.get("date", "")), d["id"]))
+    docs.sort(key=lambda d: not ctx.ours(d["id"]))  # the office's own document first
     for order, doc in enumerate(docs):
-        out.append(Page(DOCUMENT_PAGE.format(doc=doc["id"]), ctx.doc_title(doc["id"]), document_page(ctx, doc),
+        where = ctx.where(doc["id"])
+        title = ctx.doc_title(doc["id"]) + (f"（{where}）" if where else "")
+        out.append(Page(DOCUMENT_PAGE.format(doc=doc["id"]), title, document_page(ctx, doc),
                         "documents", order, search_boost=DOCUMENT_BOOST))
     out.append(Page("documents/index.md", "文件", index_page(ctx, docs), "documents"))
     if ctx.figures:
@@ -35,25 +38,32 @@ def index_page(ctx: SiteContext, docs: list[dict]) -> str:
         doc = ref.partition("#")[0]
         clauses[doc] = clauses.get(doc, 0) + 1
         extracted[doc] = extracted.get(doc, 0) + len(ctx.extracts.get(ref, ()))
-    rows = []
-    for doc in docs:
-        rows.append([
-            f"[{esc(doc.get('title', doc['id']))}](/{DOCUMENT_PAGE.format(doc=doc['id'])})",
+    def rows(group: list[dict]) -> list[list[str]]:
+        return [[
+            f"[{esc(doc.get('title', doc['id']))}](/{DOCUMENT_PAGE.format(doc=doc['id'])}){ctx.tag(doc['id'])}",
             esc(doc.get("doc_number", "")),
             esc(doc.get("kind", "")),
             esc(doc.get("place", "")),
             esc(dl.zh_date(dl.parse_date(doc.get("date")))),
             str(clauses.get(doc["id"], 0)),
             str(extracted.get(doc["id"], 0)),
-        ])
-    return (
-        "# 文件\n\n各来源文件逐字全文。每一条款有自己的锚点（条款编号），条款下列出从该条提取的职责、流程步骤、期限和认定标准。\n\n"
-        + table(["文件", "文号", "类别", "地域", "日期", "条款数", "提取条目"], rows)
-    )
+        ] for doc in group]
+
+    headers = ["文件", "文号", "类别", "地域", "日期", "条款数", "提取条目"]
+    parts = ["# 文件\n\n各来源文件逐字全文。每一条款有自己的锚点（条款编号），条款下列出从该条提取的职责、流程步骤、期限和认定标准。\n"]
+    own = [d for d in docs if ctx.ours(d["id"])]
+    others = [d for d in docs if not ctx.ours(d["id"])]
+    if own and others:
+        office = ctx.profile.office or "本办"
+        parts += [heading(2, f"{esc(office)}的文件", "own"), table(headers, rows(own)),
+                  heading(2, "参考文件", "reference"), "其他地方的文件，供参考，不是本办的规定。\n", table(headers, rows(others))]
+    else:
+        parts.append(table(headers, rows(docs)))
+    return "\n".join(parts)
 
 
 def document_page(ctx: SiteContext, doc: dict) -> str:
-    parts = [f"# {esc(doc.get('title', doc['id']))}\n", _meta(ctx, doc)]
+    parts = [f"# {esc(doc.get('title', doc['id']))}{ctx.tag(doc['id'])}\n", _meta(ctx, doc)]
     for clause in ctx.content.roots.get(doc["id"], []):
         parts.append(_clause(ctx, clause, 2))
     return "\n".join(parts)
@@ -98,6 +108,8 @@ def _clause(ctx: SiteContext, clause: Clause, level: int) -> str:
         body = esc(d.get("text", ""))
         text = " ".join(x for x in (lead, body) if x) or "&nbsp;"
         out.append(f"{text}\n{{: #{clause.id} .{' .'.join(classes.split())} }}\n")
+    if d.get("rows"):
+        out.append(_rows(d["rows"]))
     if d.get("note"):
         out.append(f'<p class="yj-note">编者注：{esc(d["note"])}</p>\n')
     if d.get("form"):
@@ -108,6 +120,15 @@ def _clause(ctx: SiteContext, clause: Clause, level: int) -> str:
     for child in clause.children:
         out.append(_clause(ctx, child, level + 1))
     return "\n".join(out)
+
+
+def _rows(rows: list) -> str:
+    """A table clause's rows, cell for cell as the document has them."""
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html(str(c)).replace(chr(10), '<br>')}</td>" for c in row) + "</tr>"
+        for row in rows if isinstance(row, list)
+    )
+    return f'<div class="yj-table-block"><table>{body}</table></div>\n'
 
 
 def _form_note(ctx: SiteContext, form: dict) -> str:
@@ -136,7 +157,7 @@ def _role_class(role: str) -> str:
 def figures_page(ctx: SiteContext) -> str:
     parts = ["# 统计数字\n\n文件和报道中的统计数字，各附原文句子和出处。\n"]
     for fig_id, figs in sorted(ctx.figures.items()):
-        parts.append(heading(2, esc(figs.get("title", fig_id)), fig_id))
+        parts.append(heading(2, esc(figs.get("title", fig_id)) + ctx.tag(figs.get("document")), fig_id))
         meta = [f"地域：{esc(figs.get('place', ''))}", f"文件：{ctx.doc_link(figs.get('document', ''))}"]
         if figs.get("since"):
             meta.append(f"起：{esc(dl.zh_date(dl.parse_date(figs['since'])))}")

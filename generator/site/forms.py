@@ -24,6 +24,7 @@ from generator.forms.model import TICK, Form, Table, load_forms
 from generator.site.deadlines import parse_date, zh_date
 from generator.site.md import esc
 from generator.site.md import table as _table
+from generator.site import portal
 from generator.site.page import Page
 
 
@@ -45,7 +46,7 @@ def md_table(headers: list[str], rows: list[list[str]]) -> str:
 
 def pages(project, content) -> list[Page]:
     forms = _ordered(load_forms(project.forms), content)
-    out = [Page(FORM_PAGE.format(form=f.id), f.title, form_page(f, content), SECTION, order)
+    out = [Page(FORM_PAGE.format(form=f.id), _titled(f, content), form_page(f, content), SECTION, order)
            for order, f in enumerate(forms, 1)]
     out.append(Page(INDEX_PAGE, "报表", index_page(forms, content), SECTION, 0))
     return out
@@ -175,7 +176,7 @@ def index_page(forms: list[Form], content) -> str:
     for f in forms:
         when = _deadlines(reporting(content, f.id)) or PERIOD_ZH.get(f.period or "", "")
         rows.append([
-            f"[{esc(f.title)}](/{FORM_PAGE.format(form=f.id)})",
+            f"[{esc(f.title)}](/{FORM_PAGE.format(form=f.id)})" + portal.tag(portal.content_label(content, _doc(f))),
             f"`{f.id}`",
             esc(f.version),
             when,
@@ -190,7 +191,8 @@ def index_page(forms: list[Form], content) -> str:
 
 
 def form_page(form: Form, content) -> str:
-    parts = [f"# {esc(form.title)}\n", _facts(form, content), _who(form, content), _download(form)]
+    where = portal.tag(portal.content_label(content, _doc(form)))
+    parts = [f"# {esc(form.title)}{where}\n", _facts(form, content), _who(form, content), _download(form)]
     parts.append(_instructions(form, content))
     parts.append(_header_guide(form))
     for t in form.tables:
@@ -233,10 +235,22 @@ def _who(form: Form, content) -> str:
     return out + md_table(["报送事项", "报送单位", "报送给", "期限", "原文"], rows)
 
 
+def _titled(form: Form, content) -> str:
+    """The form's title with its document's place and year (the sidebar, search results)."""
+    where = portal.content_label(content, _doc(form))
+    return f"{form.title}（{where}）" if where else form.title
+
+
+def _doc(form: Form) -> str | None:
+    """The document that prescribes the form (its `source` clause's document)."""
+    return (form.source or "").partition("#")[0] or None
+
+
 def _download(form: Form) -> str:
     return (
         "## 下载与填写 { #download }\n\n"
         f"下载空白报表：[{form.id}.xlsx](/{DOWNLOAD.format(form=form.id)})，在 Excel 或 WPS 中填写。\n\n"
+        + portal.service_links(form.id) + "\n"
         f"!!! note \"填写前请注意\"\n    {esc(cover_note(form))}"
         "每个填写格都有输入提示；填错时"
         + ("（如在件数格中填“无”）" if any(t.kind == "grid" for t in form.tables) else "")

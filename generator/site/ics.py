@@ -33,7 +33,22 @@ def rrule(deadline: dict, first, last) -> dict | None:
     return None
 
 
-def calendar_bytes(name: str, phases: list[Phase], dues: list[Due], stamp_date) -> bytes:
+def _source_text(ctx, sources) -> str:
+    """"依据：《文件》条款（东营区 · 2017 · 参考）" for a calendar description."""
+    if ctx is None or not sources:
+        return ""
+    cited = "；".join(f"《{ctx.doc_title(r.partition('#')[0])}》{ctx.clause_label(r)}" for r in sources)
+    return f"依据：{cited}"
+
+
+def _where(ctx, doc_id) -> str:
+    text = ctx.where(doc_id) if ctx is not None else ""
+    return f"（{text}）" if text else ""
+
+
+def calendar_bytes(name: str, phases: list[Phase], dues: list[Due], stamp_date, ctx=None) -> bytes:
+    """The calendar; with the site's context, every event's summary and description say the
+    place and year of its document (and 参考 for other places') and cite its clause."""
     from icalendar import Alarm, Calendar, Event
 
     cal = Calendar()
@@ -49,10 +64,14 @@ def calendar_bytes(name: str, phases: list[Phase], dues: list[Due], stamp_date) 
         ev = Event()
         ev.add("uid", f"{p.anchor}@yaojian")
         ev.add("dtstamp", stamp)
-        ev.add("summary", p.title)
+        doc = (ctx.campaigns.get(p.campaign) or {}).get("document") if ctx is not None else None
+        camp_title = (ctx.campaigns.get(p.campaign) or {}).get("title", "") if ctx is not None else ""
+        ev.add("summary", f"{p.title}{_where(ctx, doc)}")
         ev.add("dtstart", p.start)
         ev.add("dtend", p.end + timedelta(days=1))  # all-day: DTEND is exclusive
-        ev.add("description", p.text)
+        lines = [x for x in (f"{camp_title}{_where(ctx, doc)}" if camp_title else "", f"原文：{p.text}",
+                             _source_text(ctx, p.sources)) if x]
+        ev.add("description", "\n".join(lines))
         ev.add("transp", "TRANSPARENT")
         ev.add("categories", ["阶段"])
         cal.add_component(ev)
@@ -63,7 +82,7 @@ def calendar_bytes(name: str, phases: list[Phase], dues: list[Due], stamp_date) 
         ev = Event()
         ev.add("uid", f"{due.uid}@yaojian")
         ev.add("dtstamp", stamp)
-        ev.add("summary", f"截止：{due.title}")
+        ev.add("summary", f"截止：{due.title}{_where(ctx, due.document)}")
         ev.add("dtstart", due.dates[0])
         ev.add("dtend", due.dates[0] + timedelta(days=1))
         rule = rrule(due.deadline, due.dates[0], due.dates[-1])
@@ -72,6 +91,10 @@ def calendar_bytes(name: str, phases: list[Phase], dues: list[Due], stamp_date) 
         lines = [f"期限：{dl.describe(due.deadline)}", f"原文：{due.deadline.get('text', '')}"]
         if due.who:
             lines.insert(0, f"执行：{due.who}")
+        if ctx is not None:
+            lines.insert(0, f"地域：{ctx.where(due.document)}")
+            if due.sources:
+                lines.append(_source_text(ctx, due.sources))
         ev.add("description", "\n".join(lines))
         ev.add("transp", "TRANSPARENT")
         ev.add("categories", ["期限"])

@@ -42,14 +42,19 @@ def pages(ctx: SiteContext) -> list[Page]:
     related = _related(ctx)
     documents = _documents(ctx)
     out = []
-    ordered = sorted(orgs.items(), key=lambda kv: (places.get(kv[0], ""), kv[1].get("kind") == "泛称", kv[1].get("name", "")))
+    ordered = sorted(orgs.items(), key=lambda kv: (not _ours(ctx, kv[0]), places.get(kv[0], ""), kv[1].get("kind") == "泛称",
+                                                   kv[1].get("name", "")))
     for order, (org_id, org) in enumerate(ordered):
-        title = _title(org, places.get(org_id, ""))
+        title = _title(org, ctx.org_where(org_id))
         md = org_page(ctx, org, title, duties[org_id], steps[org_id], reports[org_id], received[org_id], related,
                       documents)
         out.append(Page(ORG_PAGE.format(org=org_id), title, md, "organisations", order))
     out.append(Page("organisations/index.md", "机构与职责", index_page(ctx, duties, steps, reports), "organisations"))
     return out
+
+
+def _ours(ctx: SiteContext, org_id: str) -> bool:
+    return any(ctx.ours(d) for d in ctx.org_docs(org_id))
 
 
 def _places(ctx: SiteContext) -> dict[str, str]:
@@ -78,26 +83,27 @@ def index_page(ctx: SiteContext, duties, steps, reports) -> str:
             if org.get("id") in orgs:
                 places[data.get("place", "")].append(org)
     parts = ["# 机构与职责\n\n各机构在各文件中的职责、承担的流程步骤和报送任务，每条都链接到原文条款。\n"]
-    groups = [o for o in orgs.values() if o.get("members")]
+    groups = sorted((o for o in orgs.values() if o.get("members")), key=lambda o: not _ours(ctx, o["id"]))
     if groups:
         parts.append(heading(2, "工作小组与领导小组", "groups"))
         rows = []
         for g in groups:
             lead = [m for m in g.get("members", []) if m.get("role") == "组长"]
             rows.append([
-                f"[{esc(g.get('name', g['id']))}](/{ORG_PAGE.format(org=g['id'])}#members)",
+                f"[{esc(g.get('name', g['id']))}](/{ORG_PAGE.format(org=g['id'])}#members){ctx.org_tag(g['id'])}",
                 esc("、".join(m.get("name", "") for m in lead)),
                 str(len(g.get("members", []))),
                 ctx.org_link(g["office"]) if g.get("office") else "",
             ])
         parts.append(table(["名称", "组长", "人数", "办公室"], rows))
-    for n, (place, members) in enumerate(places.items(), 1):
+    ranked = sorted(places.items(), key=lambda kv: not any(_ours(ctx, o["id"]) for o in kv[1]))
+    for n, (place, members) in enumerate(ranked, 1):
         parts.append(heading(2, esc(place or "其他"), f"place-{n}"))
         rows = []
         for org in members:
             oid = org["id"]
             rows.append([
-                ctx.org_link(oid),
+                ctx.org_link(oid) + ctx.org_tag(oid),
                 esc(org.get("kind", "")),
                 str(len(duties.get(oid, []))),
                 str(len(steps.get(oid, []))),
@@ -118,11 +124,11 @@ def _related(ctx: SiteContext) -> dict[str, dict[str, list[str]]]:
     return out
 
 
-def _title(org: dict, place: str) -> str:
-    """An organisation's page title: its name, with its place where the name does not say it
-    (区市场监管局 is a different office in 东营区 and in 永川区)."""
+def _title(org: dict, where: str) -> str:
+    """An organisation's page title: its name with its place and year (区市场监管局 is a
+    different office in 东营区 and in 永川区), and 参考 for other places' documents."""
     name = org.get("name", org["id"])
-    return f"{name}（{place}）" if place and place not in name and place not in ("全国", "其他") else name
+    return f"{name}（{where}）" if where else name
 
 
 def org_page(ctx: SiteContext, org: dict, title: str, duties: list, steps: list, reports: list, received: list,
@@ -168,15 +174,15 @@ def org_page(ctx: SiteContext, org: dict, title: str, duties: list, steps: list,
     for r in duties:
         by_doc[documents.get(id(r)) or _doc_of(r)].append(r)
     for doc, items in by_doc.items():
-        parts.append(heading(3, f"《{esc(ctx.doc_title(doc))}》", f"duties-{doc}" if doc else None))
+        parts.append(heading(3, f"《{esc(ctx.doc_title(doc))}》{ctx.tag(doc)}", f"duties-{doc}" if doc else None))
         for r in items:
             parts.append(_duty(ctx, r, oid))
 
     if received:
         parts.append(heading(2, "向本机构报告、通报或移送的事项", "received"))
         parts.append(table(["事项", "由谁", "期限", "来源"], [[
-            f"[{esc(r.get('duty', ''))}](/{ORG_PAGE.format(org=as_list(r.get('actor'))[0])}#{r['id']})"
-            if as_list(r.get("actor")) else esc(r.get("duty", "")),
+            (f"[{esc(r.get('duty', ''))}](/{ORG_PAGE.format(org=as_list(r.get('actor'))[0])}#{r['id']})"
+             if as_list(r.get("actor")) else esc(r.get("duty", ""))) + ctx.tag(documents.get(id(r)) or _doc_of(r)),
             ctx.orgs_links(r.get("actor")),
             esc(dl.describe(r.get("deadline"))),
             ctx.sources_links(r.get("source"), with_doc=False),
@@ -188,7 +194,7 @@ def org_page(ctx: SiteContext, org: dict, title: str, duties: list, steps: list,
         for proc, n, step, how in steps:
             rows.append([
                 f"[{esc(proc.get('title', proc['id']))}](/{PROCEDURE_PAGE.format(proc=proc['id'])}"
-                f"#{step_anchor(step.get('id', ''))}) 第{n}步",
+                f"#{step_anchor(step.get('id', ''))}) 第{n}步{ctx.tag(proc.get('document'))}",
                 how,
                 esc(step.get("action", "")),
                 esc(dl.describe(step.get("deadline"))),
@@ -200,7 +206,7 @@ def org_page(ctx: SiteContext, org: dict, title: str, duties: list, steps: list,
         rows = []
         for camp, rep, how in reports:
             rows.append([
-                f"[{esc(rep.get('title', ''))}](/{SCHEDULE_PAGE}#{camp['id']}-report-{rep.get('id')})",
+                f"[{esc(rep.get('title', ''))}](/{SCHEDULE_PAGE}#{camp['id']}-report-{rep.get('id')}){ctx.tag(camp.get('document'))}",
                 how,
                 esc(dl.describe(rep.get("deadline"))),
                 ctx.form_link(rep["form"]) if rep.get("form") else "",

@@ -12,11 +12,17 @@ from generator.site.page import Page
 
 
 def pages(ctx: SiteContext) -> list[Page]:
-    procs = sorted(ctx.procedures.values(), key=lambda p: (p.get("document", ""), p.get("title", "")))
-    out = [Page(PROCEDURE_PAGE.format(proc=p["id"]), p.get("title", p["id"]), procedure_page(ctx, p), "procedures", n)
+    procs = sorted(ctx.procedures.values(), key=lambda p: (ctx.doc_rank(p.get("document")), p.get("title", "")))
+    out = [Page(PROCEDURE_PAGE.format(proc=p["id"]), title(ctx, p), procedure_page(ctx, p), "procedures", n)
            for n, p in enumerate(procs)]
     out.append(Page("procedures/index.md", "工作流程", index_page(ctx, procs), "procedures"))
     return out
+
+
+def title(ctx: SiteContext, proc: dict) -> str:
+    """A procedure's title with its place and year: the sidebar and search results show it."""
+    where = ctx.where(proc.get("document"))
+    return proc.get("title", proc["id"]) + (f"（{where}）" if where else "")
 
 
 def index_page(ctx: SiteContext, procs: list[dict]) -> str:
@@ -26,10 +32,18 @@ def index_page(ctx: SiteContext, procs: list[dict]) -> str:
         by_doc.setdefault(p.get("document", ""), []).append(p)
     if not procs:
         parts.append("（尚无工作流程。）\n")
+    referenced = False
     for doc, items in by_doc.items():
-        parts.append(heading(2, f"《{esc(ctx.doc_title(doc))}》", f"doc-{doc}" if doc else None))
+        level = 2
+        if not ctx.ours(doc) and ctx.profile.document:
+            if not referenced:
+                parts.append(heading(2, "参考文件", "reference"))
+                parts.append("以下流程来自其他地方的文件，供参考。\n")
+                referenced = True
+            level = 3
+        parts.append(heading(level, f"《{esc(ctx.doc_title(doc))}》{ctx.tag(doc)}", f"doc-{doc}" if doc else None))
         parts.append(table(["流程", "启动条件", "步骤数", "概要"], [[
-            f"[{esc(p.get('title', p['id']))}](/{PROCEDURE_PAGE.format(proc=p['id'])})",
+            f"[{esc(p.get('title', p['id']))}](/{PROCEDURE_PAGE.format(proc=p['id'])}){ctx.tag(doc)}",
             esc(p.get("trigger", "")),
             str(len(p.get("steps", []) or [])),
             esc(p.get("summary", "")),
@@ -39,7 +53,7 @@ def index_page(ctx: SiteContext, procs: list[dict]) -> str:
 
 def procedure_page(ctx: SiteContext, proc: dict) -> str:
     doc = proc.get("document", "")
-    parts = [f"# {esc(proc.get('title', proc['id']))}\n"]
+    parts = [f"# {esc(title(ctx, proc))}\n"]
     if proc.get("summary"):
         parts.append(esc(proc["summary"]) + "\n")
     facts = [f"依据：{ctx.doc_link(doc)}，{ctx.sources_links(proc.get('source'), with_doc=False)}"]

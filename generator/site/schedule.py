@@ -19,15 +19,16 @@ _PHASE_COLOURS = 4  # CSS classes yj-phase-0..3
 def pages(ctx: SiteContext) -> list[Page | File]:
     dues = timeline.dues(ctx)
     camps = sorted(ctx.campaigns.values(), key=lambda c: (timeline.period(c)[0] or date.min, c["id"]))
+    camps.sort(key=lambda c: not ctx.ours(c.get("document")))  # the office's own campaign first
     all_phases = [p for c in camps for p in timeline.phases(c)]
     out: list[Page | File] = [
         Page(SCHEDULE_PAGE, "时间安排", page(ctx, camps, dues), "schedule"),
-        File(ALL_ICS, ics.calendar_bytes("药品安全专项整治 期限", all_phases, dues, ctx.today)),
+        File(ALL_ICS, ics.calendar_bytes("药品安全专项整治 期限", all_phases, dues, ctx.today, ctx)),
     ]
     for c in camps:
         out.append(File(CAMPAIGN_ICS.format(campaign=c["id"]),
                         ics.calendar_bytes(c.get("title", c["id"]), timeline.phases(c),
-                                           [d for d in dues if d.campaign == c["id"]], ctx.today)))
+                                           [d for d in dues if d.campaign == c["id"]], ctx.today, ctx)))
     return out
 
 
@@ -53,7 +54,7 @@ def page(ctx: SiteContext, camps: list[dict], dues: list[timeline.Due]) -> str:
     if loose:
         parts.append(heading(2, "其他有日期的期限", "other"))
         parts.append(_dues_table(ctx, loose))
-        parts.append(_months(SCHEDULE_PAGE, [], loose, ctx.today, "other"))
+        parts.append(_months(SCHEDULE_PAGE, [], loose, ctx.today, "other", ctx=ctx))
     return "\n".join(parts)
 
 
@@ -62,9 +63,9 @@ def _campaign(ctx: SiteContext, camp: dict, dues: list[timeline.Due]) -> str:
     start, end = timeline.period(camp)
     state, current = timeline.status(camp, ctx.today)
     phases = timeline.phases(camp)
-    parts = [heading(2, esc(camp.get("title", cid)), cid)]
+    parts = [heading(2, esc(camp.get("title", cid)) + ctx.tag(camp.get("document")), cid)]
     facts = [
-        f"地域：{esc(camp.get('place', ''))}",
+        f"地域：{esc(ctx.where(camp.get('document')))}",
         f"行动期间：{esc(dl.zh_date(start))}至{esc(dl.zh_date(end))}（原文：{esc((camp.get('period') or {}).get('text', ''))}）",
         f"状态：{esc(state)}" + (f"，当前阶段：{esc('、'.join(p.title for p in current))}" if current else ""),
         f"依据：{ctx.doc_link(camp.get('document', ''))}，{ctx.sources_links(camp.get('source'), with_doc=False)}",
@@ -91,7 +92,7 @@ def _campaign(ctx: SiteContext, camp: dict, dues: list[timeline.Due]) -> str:
         parts.append(heading(3, "报送与期限", f"{cid}-deadlines"))
         parts.append(_dues_table(ctx, dues))
     parts.append(heading(3, "日历", f"{cid}-calendar"))
-    parts.append(_months(SCHEDULE_PAGE, phases, [d for d in dues if d.dated], ctx.today, cid, start, end))
+    parts.append(_months(SCHEDULE_PAGE, phases, [d for d in dues if d.dated], ctx.today, cid, start, end, ctx))
     return "\n".join(parts)
 
 
@@ -105,6 +106,7 @@ def _dues_table(ctx: SiteContext, dues: list[timeline.Due]) -> str:
             title = f'<span id="{anchor}"></span>{title}'
         else:
             title = f"[{title}](/{d.target})"
+        title += ctx.tag(d.document)
         if d.form:
             title += f"<br>报表：{ctx.form_link(d.form)}"
         when = esc(dl.describe(d.deadline))
@@ -115,7 +117,8 @@ def _dues_table(ctx: SiteContext, dues: list[timeline.Due]) -> str:
     return table(["事项", "执行", "期限", "原文", "来源"], rows)
 
 
-def _months(page: str, phases, dues, today: date, key: str, start: date | None = None, end: date | None = None) -> str:
+def _months(page: str, phases, dues, today: date, key: str, start: date | None = None, end: date | None = None,
+            ctx: SiteContext | None = None) -> str:
     """Month grids from the first to the last day that matters (raw HTML, kept out of search)."""
     days = [p.start for p in phases] + [p.end for p in phases] + [x for d in dues for x in d.dates]
     days += [x for x in (start, end) if x]
@@ -137,7 +140,7 @@ def _months(page: str, phases, dues, today: date, key: str, start: date | None =
         out.append(f'<p class="yj-legend-row">{legend}<span class="yj-legend yj-due">期限</span></p>')
     y, m = first.year, first.month
     while (y, m) <= (last.year, last.month):
-        out.append(_month(page, y, m, phases, colour, marks, today))
+        out.append(_month(page, y, m, phases, colour, marks, today, ctx))
         m += 1
         if m > 12:
             y, m = y + 1, 1
@@ -145,7 +148,7 @@ def _months(page: str, phases, dues, today: date, key: str, start: date | None =
     return "".join(out)
 
 
-def _month(page, y, m, phases, colour, marks, today) -> str:
+def _month(page, y, m, phases, colour, marks, today, ctx=None) -> str:
     rows = [f'<table class="yj-month"><caption>{y}年{m}月</caption><thead><tr>']
     rows += [f"<th>{w}</th>" for w in "一二三四五六日"]
     rows.append("</tr></thead><tbody>")
@@ -166,7 +169,8 @@ def _month(page, y, m, phases, colour, marks, today) -> str:
                 cls.append("yj-due")
             inner = f'<span class="yj-day">{d.day}</span>'
             if items:
-                names = "、".join(due.title for due in items)
+                names = "、".join(due.title + (f"（{ctx.where(due.document)}）" if ctx is not None else "")
+                                 for due in items)
                 inner += f'<span class="yj-due-mark" title="{html(names)}">●</span>'
             title = "、".join(p.title for p in top)
             rows.append(f'<td class="{" ".join(cls)}" title="{html(title)}">{inner}</td>')
@@ -178,7 +182,8 @@ def _month(page, y, m, phases, colour, marks, today) -> str:
         rows.append('<ul class="yj-month-dues">')
         for d, due in listed:
             href = relative_url(page, due.target.partition("#")[0], due.target.partition("#")[2] or None)
-            rows.append(f'<li>{d.day}日 <a href="{html(href)}">{html(due.title)}</a></li>')
+            where = ctx.tag(due.document) if ctx is not None else ""
+            rows.append(f'<li>{d.day}日 <a href="{html(href)}">{html(due.title)}</a>{where}</li>')
         rows.append("</ul>")
     return '<div class="yj-month-box">' + "".join(rows) + "</div>"
 

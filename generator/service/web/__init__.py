@@ -36,10 +36,17 @@ class Service:
     max_upload: int = DEFAULT_MAX_UPLOAD
     office_name: str | None = None
     now: Callable[[], datetime] = field(default=utcnow)
+    profile: object = None  # generator.content.office.Profile: the office, its 报送单位
+    site: Path | None = None  # the built site, served at / by `yaojian serve` (None: not built)
 
     @property
     def district(self) -> str:
-        return self.office_name or self.schedule.office_name()
+        return self.office_name or getattr(self.profile, "office", "") or self.schedule.office_name()
+
+    @property
+    def units(self) -> list[str]:
+        """The 报送单位 of the office profile (empty without one)."""
+        return list(getattr(self.profile, "units", None) or [])
 
 
 def create_app(service: Service) -> Flask:
@@ -58,10 +65,11 @@ def create_app(service: Service) -> Flask:
     )
     app.extensions["yaojian"] = service
 
-    from generator.service.web import office, online, pages
+    from generator.service.web import mine, office, online, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(office.bp)
+    app.register_blueprint(mine.bp)
     app.register_blueprint(online.bp)
 
     @app.before_request
@@ -97,6 +105,7 @@ def create_app(service: Service) -> Flask:
             "schedule": service.schedule,
             "local_time": local_time,
             "remedy_of": remedy_of,
+            "site_root": site_root,
         }
 
     from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -120,6 +129,19 @@ def create_app(service: Service) -> Flask:
                                message="处理请求时出错，这不是您的文件的问题。请稍后重试；如仍出现，请联系工作小组办公室。"), 500
 
     return app
+
+
+def site_root() -> str | None:
+    """The URL of the site served beside the service ("/" or the proxy's prefix), or None
+    when there is no built site: the shared header then leaves the site's links out."""
+    if g.get("service") is None or g.service.site is None:
+        return None
+    root = request.script_root
+    from generator.service.web.portal import PREFIX
+
+    if root.endswith(PREFIX):
+        root = root[: -len(PREFIX)]
+    return root + "/"
 
 
 def _default_message(code: int | None) -> str:

@@ -26,7 +26,7 @@ def _slots_for(period: str | None):
 def status():
     service = g.service
     period = request.args.get("period") or None
-    board = status_mod.board(service.ledger, service.schedule, service.now(), _slots_for(period))
+    board = status_mod.board(service.ledger, service.schedule, service.now(), _slots_for(period), service.units)
     return render_template("status.html", board=board, period=period, labels=status_mod.LABELS)
 
 
@@ -35,7 +35,7 @@ def status():
 def late_export(fmt: str):
     service = g.service
     period = request.args.get("period") or None
-    board = status_mod.board(service.ledger, service.schedule, service.now(), _slots_for(period))
+    board = status_mod.board(service.ledger, service.schedule, service.now(), _slots_for(period), service.units)
     titles = {s.form: s.title for s in service.schedule.slots}
     titles = {form: service.schedule.form_titles.get(form, form) for form in titles}
     stamp = service.now().strftime("%Y%m%d")
