@@ -200,7 +200,7 @@ def test_submitting_without_script_files_through_the_upload_path(server, project
     assert "2022年6月" in history.text
     again = gaj.get(PAGE)  # the draft is gone with the submission; the page says what was filed
     assert "本期已报送第 1 版" in again.text and "草稿保存于" not in again.text
-    stored = gaj.get(re.search(r'href="(/filings/\d+/file)"', done.text).group(1))
+    stored = gaj.get(re.search(r'href="([^"]*/filings/\d+/file)"', done.text).group(1))
     report = validate(stored.body, project=project, name="stored.xlsx")
     assert report.valid and report.document["tables"]["drug"]["rows"]["inspection"]["operation"] == \
         (int(fields["drug.rows.inspection.operation"]) if fields["drug.rows.inspection.operation"] != "/" else "/")
