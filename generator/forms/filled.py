@@ -162,26 +162,43 @@ def kinds_of(form: Form) -> dict[tuple, str]:
 
 def kind_of(form: Form, key: tuple) -> str | None:
     """An input key's kind; a case row past the template's capacity is like the first."""
-    kinds = kinds_of(form)
-    if key in kinds:
-        return kinds[key]
-    if len(key) == 4 and isinstance(key[1], int):
-        return kinds.get((key[0], 0, key[2], key[3]))
-    return None
+    return cells_of(form).kind(key)
 
 
 def position(form: Form, key: tuple) -> tuple[str, int, int] | None:
     """(sheet, row, column) of an input key in the form's workbook; a case row i sits i
     rows below the first case row (also past the template's capacity)."""
-    places = _places(form)
-    hit = places.get(key)
-    if hit is not None:
+    return cells_of(form).position(key)
+
+
+class Cells:
+    """Kind and place of every input key of a form (one lookup per form, then plain dicts:
+    the online check asks for every value on every keystroke)."""
+
+    def __init__(self, form: Form):
+        self.kinds = kinds_of(form)
+        self.places = _places(form)
+
+    def kind(self, key: tuple) -> str | None:
+        kind = self.kinds.get(key)
+        if kind is None and len(key) == 4 and isinstance(key[1], int):
+            kind = self.kinds.get((key[0], 0, key[2], key[3]))
+        return kind
+
+    def position(self, key: tuple) -> tuple[str, int, int] | None:
+        hit = self.places.get(key)
+        if hit is None and len(key) == 4 and isinstance(key[1], int):
+            first = self.places.get((key[0], 0, key[2], key[3]))
+            if first is not None:
+                hit = (first[0], first[1] + key[1], first[2])
         return hit
-    if len(key) == 4 and isinstance(key[1], int):
-        first = places.get((key[0], 0, key[2], key[3]))
-        if first is not None:
-            return (first[0], first[1] + key[1], first[2])
-    return None
+
+
+_CELLS: Memo[Cells] = Memo(8)
+
+
+def cells_of(form: Form) -> Cells:
+    return _CELLS.get(form.content_key, lambda: Cells(form))
 
 
 _PLACES: Memo[dict] = Memo(8)
@@ -199,11 +216,12 @@ def write_values(form: Form, project, values: dict[tuple, Any], marks: set[tuple
 
     wb = blank(form, project)
     tint = PatternFill("solid", fgColor=CARRIED_FILL)
+    cells = cells_of(form)
     for key, text in values.items():
-        where = position(form, key)
+        where = cells.position(key)
         if where is None:
             continue
-        kind = kind_of(form, key)
+        kind = cells.kind(key)
         value = typed_value(kind, text)
         if value is None and not (marks and key in marks):
             continue

@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from generator.forms.filled import blank_bytes, blank_key, kind_of, position, typed_value
+from generator.forms.filled import blank_bytes, blank_key, cells_of, typed_value
 from generator.forms.model import Form
 from generator.memo import Memo
 from generator.validate.report import Report
@@ -63,11 +63,12 @@ def book_with(form: Form, project, values: dict[tuple, Any]) -> Workbook:
     sheets = {s.name: Sheet(s.name, s.state, s.kind, dict(s.cells), s.merged, s.dimension, s.protected, s.loaded,
                             s.part) for s in base.sheets}
     book.sheets = list(sheets.values())
+    cells = cells_of(form)
     for key, text in values.items():
-        where = position(form, key)
+        where = cells.position(key)
         if where is None:
             continue
-        cell = stored_cell(typed_value(kind_of(form, key), text))
+        cell = stored_cell(typed_value(cells.kind(key), text))
         sheet = sheets[where[0]]
         if cell is None:
             sheet.cells.pop((where[1], where[2]), None)
