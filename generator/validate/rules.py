@@ -253,7 +253,12 @@ def _declared(rule: Rule, t: Table | None, plan: Plan, vals: Values) -> list[Fin
     fn = _DECLARED.get(rule.kind)
     if fn is None:
         return []  # a rule kind this validator does not know; `yaojian check` guards the kinds
-    return fn(rule, t, plan, vals)
+    found = fn(rule, t, plan, vals)
+    if rule.severity:
+        # The definition decides: the form's page shows this severity, the validator keeps it.
+        for f in found:
+            f.level = rule.severity
+    return found
 
 
 def _rows_of(t: Table, spec: dict) -> list:
