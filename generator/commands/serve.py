@@ -68,7 +68,9 @@ def run(args):
     try:
         server = waitress.create_server(app, **options)
     except OSError as exc:
-        print(f"yaojian serve：无法在 {args.host}:{args.port} 上监听：{exc.strerror or exc}", file=sys.stderr)
+        from generator.oserrors import reason as os_reason
+
+        print(f"yaojian serve：无法在 {args.host}:{args.port} 上监听：{os_reason(exc)}", file=sys.stderr)
         checker.close()
         return 1
     checker.warm()
