@@ -61,7 +61,7 @@ def load_bytes(source: Source, limits: Limits) -> bytes:
         except PermissionError:
             raise unreadable("没有读取该文件的权限", "no-access") from None
         except OSError as exc:
-            raise unreadable(f"无法打开该文件（{exc.strerror or type(exc).__name__}）") from None
+            raise unreadable(f"无法打开该文件（系统错误号 {exc.errno}）") from None
     if len(data) > limits.max_file_size:
         raise _too_big(len(data), limits)
     return data
