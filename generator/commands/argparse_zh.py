@@ -105,6 +105,9 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+_USAGE_MARGIN = 6  # room for the Chinese metavars of one usage line (名称, 单位名称, 账号)
+
+
 class Formatter(argparse.HelpFormatter):
     """HelpFormatter that measures and wraps by display width."""
 
@@ -142,6 +145,20 @@ class Formatter(argparse.HelpFormatter):
         for subaction in self._iter_indented_subactions(action):
             parts.append(self._format_action(subaction))
         return self._join_parts(parts)
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        # argparse measures the usage by len(): "用法：" and Chinese metavars take twice the
+        # columns they count.  Wrap a little narrower, then indent the continuation lines
+        # by what the prefix really takes.
+        shown = prefix if prefix is not None else gettext("usage: ")
+        extra = width(shown) - len(shown)
+        self._width -= extra + _USAGE_MARGIN
+        try:
+            text = super()._format_usage(usage, actions, groups, prefix)
+        finally:
+            self._width += extra + _USAGE_MARGIN
+        first, *rest = text.split("\n")
+        return "\n".join([first] + [(" " * extra + line) if line.strip() else line for line in rest])
 
     def format_help(self):
         text = super().format_help()
