@@ -183,3 +183,23 @@ def test_yaml_syntax_errors_are_said_in_chinese(project_copy):
     assert result.returncode == 1
     assert "制表符" in result.stdout and "tab character" not in result.stdout, result.stdout
     assert "dangling-reference" not in result.stdout, result.stdout
+
+
+def _long_options(parser, name="yaojian"):
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_name, sub in action.choices.items():
+                yield from _long_options(sub, f"{name} {sub_name}")
+        else:
+            for option in action.option_strings:
+                if option.startswith("--"):
+                    yield name, option
+
+
+def test_readme_documents_every_option_in_both_languages():
+    """--root, --strict, --threads, --campaign and every other option are in both halves."""
+    missing = sorted({(name, option) for name, option in _long_options(cli.build_parser())
+                      if option not in CHINESE or option not in ENGLISH})
+    assert not missing, missing
