@@ -65,6 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a tool bug must still not show users a traceback
+        from generator.yamlcache import BrokenSource
+
+        if isinstance(exc, BrokenSource):  # a broken project file: its place, in Chinese
+            print(f"yaojian：{exc}", file=sys.stderr)
+            return 2  # like a project that cannot be found: nothing can be done until it is fixed
         if os.environ.get("YAOJIAN_DEBUG"):
             raise
         print(

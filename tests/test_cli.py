@@ -203,3 +203,19 @@ def test_readme_documents_every_option_in_both_languages():
     missing = sorted({(name, option) for name, option in _long_options(cli.build_parser())
                       if option not in CHINESE or option not in ENGLISH})
     assert not missing, missing
+
+
+def test_a_broken_form_definition_stops_every_command_in_chinese(project_copy, tmp_path):
+    """validate, forms and rollup read the form definitions: a tab in one is named by its
+    place, in Chinese, never PyYAML's English or an "internal error"."""
+    path = project_copy / "forms" / "monthly-progress.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("\n  - id: major_cases", "\n\t- id: major_cases", 1),
+                    encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.xlsx").write_bytes(b"PK")
+    for args in (("validate", str(tmp_path / "in" / "a.xlsx")), ("rollup", "--from", str(tmp_path / "in"))):
+        result = run_cli(*args, "--root", str(project_copy), env=env, timeout=120)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert "monthly-progress.yaml:" in result.stderr and "YAML 语法错误" in result.stderr, result.stderr
+        assert "内部错误" not in result.stderr and "scanning" not in result.stderr and "token" not in result.stderr
