@@ -143,6 +143,8 @@ def test_help_is_all_chinese_with_aligned_columns(args):
     (("rollup", "--period", "2022-05"), "--form"),
     (("rollup", "--from", "没有这个目录"), "不存在"),
     (("rollup", "--period", "2022-05", "--form", "monthly-progress", "--date", "五月"), "--date"),
+    (("rollup", "--from", ".", "--campaign", "没有这个行动"), "没有这个行动"),
+    (("serve", "--campaign", "没有这个行动", "--db", "x.db"), "没有这个行动"),
     (("users",), "请指定操作"),
     (("users", "add"), "缺少必需的参数"),
     (("users", "frob"), "无效的选择"),

@@ -40,11 +40,15 @@ def run(args):
             print(f"yaojian rollup：用法错误：--date 应为 YYYY-MM-DD 格式的日期，而不是“{args.date}”。", file=sys.stderr)
             return 2
     name = args.unit_name
-    if not name:
+    if not name or args.campaign:
         try:
-            name = load_schedule(project, args.campaign).office_name()
-        except ScheduleError:
-            name = "工作小组办公室"
+            office = load_schedule(project, args.campaign).office_name()
+        except ScheduleError as exc:
+            if args.campaign:  # a campaign named on the command line that is not there
+                print(f"yaojian rollup：用法错误：{exc}", file=sys.stderr)
+                return 2
+            office = "工作小组办公室"
+        name = name or office
     try:
         if args.folder:
             folder = Path(args.folder)

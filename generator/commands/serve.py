@@ -39,6 +39,9 @@ def run(args):
     try:
         schedule = load_schedule(project, args.campaign)
     except ScheduleError as exc:
+        if args.campaign:  # a campaign named on the command line that is not there: bad usage
+            print(f"yaojian serve：用法错误：{exc}", file=sys.stderr)
+            return 2
         print(f"yaojian serve：{exc}", file=sys.stderr)
         return 1
     if args.max_upload <= 0:
