@@ -11,13 +11,13 @@ DESCRIPTION = (
 def add_arguments(parser):
     from generator.commands._ledger import add_db_arguments
 
-    parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机）")
-    parser.add_argument("--port", type=int, default=8080, help="端口（默认 8080；0 表示任选一个空闲端口）")
+    parser.add_argument("--host", metavar="地址", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机）")
+    parser.add_argument("--port", metavar="端口", type=int, default=8080, help="端口（默认 8080；0 表示任选一个空闲端口）")
     add_db_arguments(parser)
     parser.add_argument("--campaign", metavar="ID", help="专项行动编号（content/campaigns/ 中只有一个带报送安排时可省略）")
     parser.add_argument("--max-upload", metavar="MB", type=float, default=10.0, help="上传文件大小上限，单位 MB（默认 10）")
-    parser.add_argument("--workers", type=int, default=None, help="校验进程数（默认：CPU 核数，最多 4；0 表示在服务进程内校验）")
-    parser.add_argument("--threads", type=int, default=8, help="处理请求的线程数（默认 8）")
+    parser.add_argument("--workers", metavar="N", type=int, default=None, help="校验进程数（默认：CPU 核数，最多 4；0 表示在服务进程内校验）")
+    parser.add_argument("--threads", metavar="N", type=int, default=8, help="处理请求的线程数（默认 8）")
     parser.add_argument("--db-pool", metavar="N", type=int, default=None,
                         help="本进程最多占用的数据库连接数（默认 12；多个进程共用 PostgreSQL 时，各进程之和须小于其 max_connections）")
     parser.add_argument("--office-name", metavar="名称", help="汇总表的填报单位（默认由专项行动的报送对象得出）")
