@@ -242,7 +242,7 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
                 (field_id, option_id), read = next(iter(reads.items()))
                 col, column_label = by_field[(field_id, option_id)]
                 filed.findings.append(Finding(
-                    "normalized-value", {"how": "表1 中只填了这一项的行"}, value=read.text, expected="本期没有案件",
+                    "normalized-value", {"how": "只填了这一项的行"}, value=read.text, expected="本期没有案件",
                     variant="no-case", sheet=m.name, cell=ref_name(row, col), row=f"第 {row} 行",
                     column=column_label))
                 noted = True
