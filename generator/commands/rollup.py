@@ -30,7 +30,7 @@ def run(args):
 
     from generator.commands import project_or_exit
     from generator.rollup import RollupError, from_folder, from_ledger, write
-    from generator.service.schedule import ScheduleError, load_schedule
+    from generator.service.slots import ScheduleError, load_schedule
 
     project = project_or_exit(args)
     if args.date:
@@ -81,7 +81,7 @@ def run(args):
     units = result.rollup.units
     print(f"已汇总 {len(units)} 个单位（{'、'.join(units[:10])}{'等' if len(units) > 10 else ''}）→ {out}")
 
-    from generator.service.checking import check_file
+    from generator.validate.pool import check_file
 
     checked = check_file(str(out), str(project.root))
     if not checked.valid:
@@ -99,7 +99,7 @@ def _period(project, campaign, result) -> str:
     days hold the units' latest 填报日期 (2022-05, 2022-Q2, …), else that date itself."""
     from datetime import date
 
-    from generator.service.schedule import ScheduleError, load_schedule
+    from generator.service.slots import ScheduleError, load_schedule
 
     rollup = result.rollup
     days = [str((f.document.get("header") or {}).get("report_date") or "")[:10] for f in result.filings]
