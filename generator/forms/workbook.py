@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.workbook.protection import WorkbookProtection
 
 from generator.forms.inputs import Input, meanings
+from generator.forms.keys import row_key
 from generator.forms.layout import STAMP_FORM, STAMP_VERSION, FormLayout, Place, SheetLayout, cell_ref, layout
 from generator.forms.model import Form
 from generator.forms.texts import Texts
@@ -180,8 +181,7 @@ def _render_sheet(wb: Workbook, form: Form, sheet: SheetLayout, texts: Texts) ->
             ws.cell(place.row, place.col).number_format = "@"
         elif place.role == "total":
             t = sheet.table
-            _, _, row_id, _ = place.key
-            parts = [inputs[(t.id, "rows", row_id, c.id)].ref for c in t.columns]
+            parts = [inputs[row_key(t.id, place.key.row, c.id)].ref for c in t.columns]
             ws.cell(place.row, place.col).value = total_formula(parts)
     _validations(ws, sheet, meaning)
     _dimensions(ws, sheet, texts)
