@@ -275,7 +275,7 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
 
 
 # What filers write in a case list to say "no case this period".
-_NO_CASE = frozenset(("无", "暂无", "没有", "无案件", "本期无", "本月无", "/"))
+_NO_CASE = frozenset(("无", "暂无", "没有", "无案件", "本期无", "本月无", nz.NA))
 
 
 def _no_case(reads: dict) -> bool:
