@@ -16,35 +16,32 @@ import sys
 COMMANDS = ("check", "build", "forms", "validate", "serve", "rollup", "users", "backup", "restore", "import")
 MODULES = {"import": "importdoc"}  # `import` is a Python keyword
 
-_ARGPARSE_ZH = (
-    ("the following arguments are required: ", "缺少必需的参数："),
-    ("unrecognized arguments: ", "无法识别的参数："),
-    ("invalid choice: ", "无效的选项："),
-    ("expected one argument", "该选项需要一个值"),
-    ("argument ", "参数 "),
-    ("choose from ", "可选："),
-    ("invalid int value: ", "不是有效的整数："),
-)
-
-
 class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors in Chinese (exit 2, as the contract says)."""
+    """argparse in Chinese, its columns lined up by display width; usage errors exit 2."""
+
+    def __init__(self, *args, **kwargs):
+        from generator.commands.argparse_zh import Formatter
+
+        kwargs.setdefault("formatter_class", Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # noqa: D401 - argparse API
-        for en, zh in _ARGPARSE_ZH:
-            message = message.replace(en, zh)
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: 用法错误：{message}\n")
+        self.exit(2, f"{self.prog}：用法错误：{message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from generator.commands.argparse_zh import install
+
+    install()
     parser = _Parser(
         prog="yaojian",
         description="药监：药品安全专项整治行动的工作流程网站、报表模板与报表校验工具。",
     )
     from generator import __version__
 
-    parser.add_argument("--version", action="version", version=f"yaojian {__version__}")
+    parser.add_argument("--version", action="version", version=f"yaojian {__version__}",
+                        help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     for name in COMMANDS:
         module = importlib.import_module(f"generator.commands.{MODULES.get(name, name)}")
@@ -69,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a tool bug must still not show users a traceback
+        from generator.yamlcache import BrokenSource
+
+        if isinstance(exc, BrokenSource):  # a broken project file: its place, in Chinese
+            print(f"yaojian：{exc}", file=sys.stderr)
+            return 2  # like a project that cannot be found: nothing can be done until it is fixed
         if os.environ.get("YAOJIAN_DEBUG"):
             raise
         print(

@@ -17,6 +17,20 @@ from pathlib import Path
 from typing import Any
 
 
+class BrokenSource(Exception):
+    """A project file that cannot be read or parsed; the message is Chinese and names the
+    place (the tool's own data cannot be used until `yaojian check` is clean)."""
+
+
+def _broken(path: Path, exc: Exception) -> BrokenSource:
+    mark = getattr(exc, "problem_mark", None)
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+    what = "YAML 语法错误" if mark is not None or type(exc).__module__.startswith("yaml") else "无法读取"
+    if isinstance(exc, UnicodeDecodeError):
+        what = "不是 UTF-8 编码"
+    return BrokenSource(f"{where}：{what}。请先运行 yaojian check，按提示改正后再试。")
+
+
 def parse_yaml(text: str) -> Any:
     import yaml  # imported only when a cache is cold
 
@@ -49,7 +63,12 @@ def read_folder(folder: Path, kind: str, files: list[list] | None = None) -> lis
             return [(folder / name, data) for name, data in cached["files"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
-    parsed = [(folder / name, parse_yaml((folder / name).read_text(encoding="utf-8"))) for name, _, _ in files]
+    parsed = []
+    for name, _, _ in files:
+        try:
+            parsed.append((folder / name, parse_yaml((folder / name).read_text(encoding="utf-8"))))
+        except Exception as exc:  # noqa: BLE001 - OSError, UnicodeDecodeError, yaml.YAMLError
+            raise _broken(folder / name, exc) from None
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"stamp": files, "where": where, "files": [[p.name, d] for p, d in parsed]},

@@ -10,7 +10,6 @@ Dates stay strings (`2017-09-11`), so the JSON Schemas see what the maintainer w
 
 from __future__ import annotations
 
-import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,7 +82,32 @@ _PROBLEMS_ZH = {
     "did not find expected ',' or '}'": "花括号 { } 没有闭合，或其中的项之间缺少逗号",
     "did not find expected ',' or ']'": "方括号 [ ] 没有闭合，或其中的项之间缺少逗号",
     "but found another document": "一个文件只能包含一个 YAML 文档（不要用“---”分隔）",
+    "tab character that violate": "不能用制表符（Tab）缩进，请改用空格",
+    "tab character where an indentation space is expected": "不能用制表符（Tab）缩进，请改用空格",
+    "found character that cannot start any token": "此处的字符不能作为一个值的开头；以 @、`、% 等开头的文字请加引号",
+    "mapping values are not allowed in this context": "此处不能出现“: ”；文字中含冒号时，请给整段文字加引号",
+    "block sequence entries are not allowed": "此处不能开始列表项（“- ”）；请检查缩进",
+    "sequence entries are not allowed": "此处不能开始列表项（“- ”）；请检查缩进",
+    "mapping keys are not allowed": "此处不能出现键；请检查缩进",
+    "did not find expected node content": "此处缺少内容",
+    "did not find expected comment or line break": "引号闭合后同一行还有多余的文字",
+    "expected a comment or a line break": "引号闭合后同一行还有多余的文字",
+    "found unexpected document indicator": "文字中出现了“---”或“...”，请给这段文字加引号",
+    "found unexpected document separator": "文字中出现了“---”或“...”，请给这段文字加引号",
+    "found duplicate anchor": "同一个锚点（&名称）定义了两次",
+    "found undefined tag handle": "无法识别的标签（以 ! 开头），文字以 ! 开头时请加引号",
+    "expected the node content": "此处缺少内容",
+    "expected <block end>": "缩进不一致",
+    "invalid indentation": "缩进不正确，或 [ { 没有闭合",
+    "found an indentation indicator equal to 0": "多行文字（| 或 >）后的缩进数字不能是 0",
+    "special characters are not allowed": "文件中有不允许的控制字符",
+    "control characters are not allowed": "文件中有不允许的控制字符",
+    "incorrect leading UTF-8 octet": "文件中有无效的 UTF-8 字符",
+    "invalid leading UTF-8 octet": "文件中有无效的 UTF-8 字符",
 }
+
+# A problem the table does not know: said in Chinese all the same (never PyYAML's English).
+_PROBLEM_UNKNOWN = "此处的写法无法解析，请检查缩进、冒号“: ”、引号与括号是否成对"
 
 
 def _problem_zh(problem: str | None) -> str:
@@ -91,15 +115,7 @@ def _problem_zh(problem: str | None) -> str:
     for en, zh in _PROBLEMS_ZH.items():
         if problem.startswith(en) or en in problem:
             return zh
-    return problem or "无法解析"
-
-
-_OS_REASONS_ZH = {
-    errno.EISDIR: "这是一个目录，不是文件",
-    errno.EACCES: "没有读取权限",
-    errno.EPERM: "没有读取权限",
-    errno.ELOOP: "符号链接循环指向自身",
-}
+    return _PROBLEM_UNKNOWN
 
 
 def load(path: Path, display: str | None = None) -> Source:
@@ -113,7 +129,9 @@ def load(path: Path, display: str | None = None) -> Source:
             what = f"{shown}（它是指向 {os.readlink(path)} 的链接，链接的目标不存在）"
         raise SourceError(Finding("file-missing", {"file": what}, file=shown, line=1, col=1)) from None
     except OSError as exc:
-        reason = _OS_REASONS_ZH.get(exc.errno or 0, exc.strerror or str(exc))
+        from generator.oserrors import reason as os_reason
+
+        reason = os_reason(exc)
         raise SourceError(Finding("file-unreadable", {"reason": reason}, file=shown, line=1, col=1)) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -145,7 +163,7 @@ def loads(text: str, display: str) -> Source:
             Finding("yaml-syntax", {"problem": _problem_zh(problem)}, file=display, line=line, col=col)
         ) from None
     except yaml.YAMLError as exc:
-        raise SourceError(Finding("yaml-syntax", {"problem": str(exc)}, file=display, line=1, col=1)) from None
+        raise SourceError(Finding("yaml-syntax", {"problem": _problem_zh(str(exc))}, file=display, line=1, col=1)) from None
     source = Source(display, None)
     if node is None:
         return source

@@ -21,6 +21,7 @@ LAYERS = {
     "generator.project": 0,
     "generator.yamlcache": 0,
     "generator.memo": 0,
+    "generator.oserrors": 0,  # OS errors in Chinese words
     "generator.findings": 1,
     "generator.yamlsrc": 2,
     "generator.schemacheck": 3,

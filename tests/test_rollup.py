@@ -182,7 +182,7 @@ def test_nothing_to_roll_up_is_exit_1(project, tmp_path):
                 "--out", str(tmp_path / "x.xlsx"))
     assert r.returncode == 1 and "无可汇总" in r.stderr
     r = run_cli("rollup", "--period", "2022-05", "--db", str(tmp_path / "l.db"))
-    assert r.returncode == 1 and "--form" in r.stderr
+    assert r.returncode == 2 and "--form" in r.stderr  # bad usage
     assert not (tmp_path / "x.xlsx").exists()
 
 
@@ -260,3 +260,29 @@ def test_more_cases_than_the_template_holds_all_stay_in_table_1(project, tmp_pat
     assert {c["number"] for c in listed} == {f"{u}·{c['number']}" for u, d in docs.items() for c in d["tables"]["major_cases"]}
     assert sum(dec(c["value"]) for c in listed) == sum(dec(c["value"]) for c in every)
     assert "续列在模板行之下" in report.document["header"]["note"]
+
+
+def test_a_folder_with_a_text_file_and_another_form_says_what_they_are(project, tmp_path):
+    """A text file named .xlsx is "not readable as a form", a quarterly report among monthly
+    ones is "not this form" (not "N errors"); the output is named by the period."""
+    from generator.forms.model import load_forms
+
+    form, docs = filings(project, ["甲单位", "乙单位"], seed=11)
+    folder = tmp_path / "units"
+    folder.mkdir()
+    for unit, doc in docs.items():
+        (folder / f"{unit}.xlsx").write_bytes(workbook_bytes(project, form, doc))
+    (folder / "说明.xlsx").write_text("这个月各单位都已报送。", encoding="utf-8")
+    (folder / "备注.txt").write_text("备注", encoding="utf-8")
+    quarterly = load_forms(project.forms)["quarterly-report"]
+    qdoc = random_document(quarterly, "丙单位", "2022-05-31", random.Random(3))
+    (folder / "丙单位季报.xlsx").write_bytes(workbook_bytes(project, quarterly, qdoc))
+    r = run_cli("rollup", "--from", str(folder), cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = {line.split("：", 2)[1]: line for line in r.stderr.splitlines() if line.startswith("略去：")}
+    assert "无法作为报表读取" in lines["说明.xlsx"] and "错误" not in lines["说明.xlsx"], r.stderr
+    assert "不是本次汇总的" in lines["丙单位季报.xlsx"] and "错误" not in lines["丙单位季报.xlsx"], r.stderr
+    assert quarterly.title in lines["丙单位季报.xlsx"] and "quarterly-report" not in r.stderr
+    assert "不是报表文件" in lines["备注.txt"]
+    assert (tmp_path / "汇总-monthly-progress-2022-05.xlsx").is_file(), sorted(p.name for p in tmp_path.iterdir())
+    assert not (tmp_path / "汇总-monthly-progress-units.xlsx").exists()

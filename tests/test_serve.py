@@ -225,6 +225,29 @@ def test_hostile_uploads_are_refused_with_the_validators_code(server):
     assert c.get("/upload").status == 200  # the server is still there
 
 
+def test_a_refusal_gives_the_remedy_of_the_finding_it_shows(server, books):
+    """A template newer than the validator knows is refused with its own remedy (the
+    variant's), never the base one meant for a stamp that was deleted."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(books["good"]))
+    ws = wb["填报说明"]
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == "模板版本":
+                ws.cell(cell.row, cell.column + 1).value = "9.0"
+    out = io.BytesIO()
+    wb.save(out)
+    c = unit_client(server)
+    r = c.upload(out.getvalue(), "新模板.xlsx")
+    assert r.status == 422 and "unknown-form" in r.codes(), (r.status, r.text[:300])
+    assert "比本校验工具所知的最新版本" in r.text
+    assert "请联系工作小组办公室更新校验工具" in r.text
+    assert "不要删除或修改" not in r.text
+    assert "（monthly-progress）" not in r.text  # the form is named by its title, never its id
+    assert "{" not in re.sub(r"<(style|script)[^>]*>.*?</\1>", "", r.text, flags=re.S)
+
+
 def test_another_form_than_the_one_picked_is_refused(server, books):
     c = unit_client(server)
     r = c.upload(books["good"], "月报.xlsx", form="quarterly-report", period="2022-Q2")

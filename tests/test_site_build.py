@@ -208,6 +208,23 @@ def test_content_that_fails_the_check_stops_the_build(site_project, tmp_path):
     assert sorted(p.name for p in dest.iterdir()) == ["content", "forms", "mkdocs.yml", "schemas", "site"]
 
 
+def test_a_misspelt_key_stops_the_build_though_check_only_warns(site_project, tmp_path):
+    """A misspelt optional key is a warning for `check` (exit 0, 1 with --strict), but the
+    site would leave its data out without a word: `build` refuses and keeps the old site."""
+    dest, good = _copy(site_project, tmp_path)
+    path = dest / "content" / "responsibilities" / "dongying.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "    deadline: " in text
+    path.write_text(text.replace("    deadline: ", "    dedline: ", 1), encoding="utf-8")
+    check = run_cli("check", "--root", str(dest))
+    assert check.returncode == 0 and "dedline" in check.stdout and "[unknown-key]" in check.stdout
+    assert run_cli("check", "--strict", "--root", str(dest)).returncode == 1
+    build = run_cli("build", "--root", str(dest))
+    assert build.returncode == 1, build.stderr
+    assert "dedline" in build.stdout and "未生成网站" in build.stderr and "不会出现在网站上" in build.stderr
+    assert (good / "index.html").read_text(encoding="utf-8") == "the good site"
+
+
 def test_a_failing_mkdocs_build_keeps_the_old_site(site_project, tmp_path):
     dest, good = _copy(site_project, tmp_path)
     yml = dest / "mkdocs.yml"

@@ -37,7 +37,7 @@ def test_users_commands_and_exit_codes(tmp_path):
     assert users(tmp_path, "enable", "gaj").returncode == 0
     assert users(tmp_path, "disable", "nobody").returncode == 1
     r = subprocess.run([sys.executable, "-m", "generator", "users"], capture_output=True, text=True, cwd=REPO, timeout=60)
-    assert r.returncode == 1 and "add" in r.stderr
+    assert r.returncode == 2 and "add" in r.stderr  # bad usage, like every command
     text = users(tmp_path, "list")
     assert text.returncode == 0 and "gaj\t单位\t区公安局" in text.stdout
 

@@ -7,7 +7,8 @@ case.yaml:
     base: complete                  # complete (a full valid filing) or blank
     fill: [[table, rows, row, col, value], [header, unit, value], [table, case, field, option, value], …]
     ops: [{op: rename_sheet|delete_sheet|insert_rows|delete_rows|set|stamp, …}]
-    project: {form_version: "1.1", changes: [...], files: {relative path: text}}   # a changed project copy
+    project: {form_version: "1.1", changes: [...], files: {relative path: text},   # a changed project copy
+              edits: [{file: relative path, old: text, new: text}]}
     previous: {base, fill, ops} | {literal: text}                                  # --previous
     expect: [{code, severity, sheet, cell, row, column, value, expected}, …]       # every finding, exactly
     expect_libreoffice: […]          # where LibreOffice's copy differs (e.g. cached values)
@@ -72,6 +73,11 @@ def _project(spec: dict, base: Path, name: str) -> Path:
         entry += [f"      - {c}" for c in change.get("changes", [])]
         text = text.replace("\nheader:", "\n" + "\n".join(entry) + "\n\nheader:", 1)
         path.write_text(text, encoding="utf-8")
+    for edit in change.get("edits") or ():
+        path = dest / edit["file"]
+        text = path.read_text(encoding="utf-8")
+        assert edit["old"] in text, (name, edit)
+        path.write_text(text.replace(edit["old"], edit["new"]), encoding="utf-8")
     for rel, content in (change.get("files") or {}).items():
         p = dest / rel
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -158,6 +164,11 @@ def test_case(case_files, name, writer):
     assert list(d) == ["file", "form", "form_version", "unit", "report_date", "valid", "errors", "warnings", "findings"]
     for f in d["findings"]:
         assert f["message"] and "{" not in f["message"], f
+        assert f.get("remedy") and "{" not in f["remedy"], f
+        # a finding round-trips through its dict: same severity, message and remedy
+        from generator.findings import Finding
+
+        assert Finding.from_dict(f).to_dict() == f
 
 
 VALIDATE_AREAS = ("template", "cell", "rules")

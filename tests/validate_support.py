@@ -203,6 +203,13 @@ def _op(wb, form: Form, op: dict) -> None:
                 ws.cell(first + i, c).value = v
                 if isinstance(v, str):
                     ws.cell(first + i, c).data_type = "s"
+    elif kind == "clear_cases":  # no case at all: every case row of the list emptied
+        t = next(t for t in form.tables if t.kind == "cases")
+        ws = wb[t.sheet]
+        for row in ws.iter_rows(min_row=4):
+            for c in row:
+                if c.value is not None and c.data_type != "f":
+                    c.value = None
     elif kind == "clear_stamp":  # no stamp anywhere: the cover's cells and the document properties
         ws = wb["填报说明"]
         for row in ws.iter_rows():

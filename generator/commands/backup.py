@@ -29,7 +29,9 @@ def run(args):
         print(f"yaojian backup：{exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"yaojian backup：无法写入备份：{exc.strerror or exc}（{exc.filename or args.dest}）", file=sys.stderr)
+        from generator.oserrors import reason as os_reason
+
+        print(f"yaojian backup：无法写入备份：{os_reason(exc)}（{exc.filename or args.dest}）", file=sys.stderr)
         return 1
     print(f"yaojian backup：已备份到 {result.dest}：{result.submissions} 条报送记录，{result.files} 个文件，"
           f"共 {result.bytes / 1024 / 1024:.1f} MB。")

@@ -2,7 +2,8 @@
 
 HELP = "检查后生成工作流程网站（输出到 site/）"
 DESCRIPTION = (
-    "先做与 yaojian check 相同的检查（有错误则不生成网站，退出码 1），再由 content/ 生成全部网页，"
+    "先做与 yaojian check 相同的检查（有错误，或有未知字段、未知文件——其内容不会出现在网站上——则不生成网站，"
+    "退出码 1），再由 content/ 生成全部网页，"
     "用 mkdocs-material 生成网站到 site/：文件全文、机构与职责、工作流程、时间安排与日历文件、认定标准、"
     "报表、错误代码。生成在旁边的临时目录中进行，成功后才替换 site/，失败时原有网站保持不变。"
 )
@@ -21,7 +22,7 @@ def run(args):
 
     from generator.project_check import format_finding
     from generator.commands import project_or_exit
-    from generator.site.build import build
+    from generator.site.build import build, held_back
 
     project = project_or_exit(args, installed=False)
     today = None
@@ -43,6 +44,14 @@ def run(args):
         print(
             f"检查了 {result.check.files} 个文件：{result.check.errors} 个错误，{result.check.warnings} 个警告。"
             "有错误，未生成网站（原有网站未改动）。",
+            file=sys.stderr,
+        )
+        return 1
+    held = held_back(result.check)
+    if held:
+        print(
+            f"检查了 {result.check.files} 个文件：{len(held)} 处未知字段或未知文件，其内容不会出现在网站上。"
+            "未生成网站（原有网站未改动）；请改正拼写或删去这些内容后重新生成。",
             file=sys.stderr,
         )
         return 1

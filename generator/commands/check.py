@@ -3,12 +3,13 @@
 HELP = "检查 content/ 与 forms/：结构、编号、引用与引文"
 DESCRIPTION = (
     "按 schemas/ 中的结构检查 content/ 与 forms/ 下的 YAML 文件，并检查编号唯一、引用存在、"
-    "引文与原文一致。每个问题输出为“路径:行:列: 信息”。退出码：0 无错误，1 有错误。"
+    "引文与原文一致。每个问题输出为“路径:行:列: 信息”。退出码：0 无错误（可有警告），1 有错误"
+    "（加 --strict 时有警告也为 1）。未知字段、未知文件虽是警告，yaojian build 也不会生成网站。"
 )
 
 
 def add_arguments(parser):
-    parser.add_argument("--strict", action="store_true", help="有警告时也以退出码 1 结束")
+    parser.add_argument("--strict", action="store_true", help="有警告时也以退出码 1 结束（供提交前检查或持续集成使用）")
 
 
 def run(args):

@@ -43,7 +43,9 @@ def run(args):
     try:
         paths = write_workbooks(project, out, content)
     except OSError as exc:
-        print(f"无法写入 {out}：{exc.strerror or exc}。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
+        from generator.oserrors import reason as os_reason
+
+        print(f"无法写入 {out}：{os_reason(exc)}。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
         return 1
     for path in paths:
         print(path)

@@ -36,7 +36,9 @@ def run(args):
         print(f"yaojian restore：{exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"yaojian restore：无法写入：{exc.strerror or exc}（{exc.filename or ''}）", file=sys.stderr)
+        from generator.oserrors import reason as os_reason
+
+        print(f"yaojian restore：无法写入：{os_reason(exc)}（{exc.filename or ''}）", file=sys.stderr)
         return 1
     if problems:
         print("yaojian restore：恢复后的台账核对未通过：" + "；".join(problems[:5]), file=sys.stderr)

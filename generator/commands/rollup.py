@@ -5,7 +5,7 @@ DESCRIPTION = (
     "把各单位某一期最新通过校验的报送相加，写成同一报表的一份工作簿：填报单位为本级（--unit-name），"
     "只有各单位都填“/”的格才是“/”，合计重新计算，表1 各案件编号前加上单位名称，另有“各单位明细”工作表"
     "列出每个数字背后各单位的数值。数据来自台账（--period 与 --form），或来自一个目录中的报表文件（--from）。"
-    "写出后用校验器复核。退出码：0 成功且汇总表通过校验，1 失败。"
+    "写出后用校验器复核。退出码：0 成功且汇总表通过校验，1 失败，2 用法错误。"
 )
 
 
@@ -37,29 +37,35 @@ def run(args):
         try:
             date.fromisoformat(args.date)
         except ValueError:
-            print(f"yaojian rollup：--date 应为 YYYY-MM-DD 格式的日期，而不是“{args.date}”。", file=sys.stderr)
-            return 1
+            print(f"yaojian rollup：用法错误：--date 应为 YYYY-MM-DD 格式的日期，而不是“{args.date}”。", file=sys.stderr)
+            return 2
     name = args.unit_name
-    if not name:
+    if not name or args.campaign:
         from generator.content.office import read_profile
 
         profile = read_profile(project.content)  # the office of content/office.yaml files the roll-up
         try:
-            name = profile.office or load_schedule(project, args.campaign or profile.campaign).office_name()
-        except ScheduleError:
-            name = "工作小组办公室"
+            if args.campaign:
+                load_schedule(project, args.campaign)  # a campaign named on the command line must exist
+            office = profile.office or load_schedule(project, args.campaign or profile.campaign).office_name()
+        except ScheduleError as exc:
+            if args.campaign:  # a campaign named on the command line that is not there
+                print(f"yaojian rollup：用法错误：{exc}", file=sys.stderr)
+                return 2
+            office = "工作小组办公室"
+        name = name or office
     try:
         if args.folder:
             folder = Path(args.folder)
             if not folder.is_dir():
-                print(f"yaojian rollup：目录 {folder} 不存在。", file=sys.stderr)
-                return 1
+                print(f"yaojian rollup：用法错误：目录 {folder} 不存在。", file=sys.stderr)
+                return 2
             result = from_folder(folder, project, args.form, unit=name, report_date=args.date)
-            label = folder.name
+            label = _period(project, args.campaign, result)
         else:
             if not args.form:
-                print("yaojian rollup：用 --period 汇总时须用 --form 指定报表。", file=sys.stderr)
-                return 1
+                print("yaojian rollup：用法错误：用 --period 汇总时须用 --form 指定报表。", file=sys.stderr)
+                return 2
             from generator.commands._ledger import open_ledger
 
             ledger = open_ledger(args)
@@ -91,3 +97,25 @@ def run(args):
         return 1
     print(f"汇总表已通过校验（{checked.warnings} 个警告）。")
     return 0
+
+
+def _period(project, campaign, result) -> str:
+    """The period a folder's roll-up covers, for its file name: the schedule's period whose
+    days hold the units' latest 填报日期 (2022-05, 2022-Q2, …), else that date itself."""
+    from datetime import date
+
+    from generator.service.slots import ScheduleError, load_schedule
+
+    rollup = result.rollup
+    days = [str((f.document.get("header") or {}).get("report_date") or "")[:10] for f in result.filings]
+    day = max((d for d in days if d), default="")
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        return day or "汇总"
+    try:
+        slots = load_schedule(project, campaign).slots_of(rollup.form.id)
+    except ScheduleError:
+        slots = []
+    hit = next((s for s in slots if s.start <= when <= s.end), None)
+    return hit.period if hit is not None else day

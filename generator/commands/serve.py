@@ -11,13 +11,13 @@ DESCRIPTION = (
 def add_arguments(parser):
     from generator.commands._ledger import add_db_arguments
 
-    parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机）")
-    parser.add_argument("--port", type=int, default=8080, help="端口（默认 8080；0 表示任选一个空闲端口）")
+    parser.add_argument("--host", metavar="地址", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机）")
+    parser.add_argument("--port", metavar="端口", type=int, default=8080, help="端口（默认 8080；0 表示任选一个空闲端口）")
     add_db_arguments(parser)
     parser.add_argument("--campaign", metavar="ID", help="专项行动编号（content/campaigns/ 中只有一个带报送安排时可省略）")
     parser.add_argument("--max-upload", metavar="MB", type=float, default=10.0, help="上传文件大小上限，单位 MB（默认 10）")
-    parser.add_argument("--workers", type=int, default=None, help="校验进程数（默认：CPU 核数，最多 4；0 表示在服务进程内校验）")
-    parser.add_argument("--threads", type=int, default=8, help="处理请求的线程数（默认 8）")
+    parser.add_argument("--workers", metavar="N", type=int, default=None, help="校验进程数（默认：CPU 核数，最多 4；0 表示在服务进程内校验）")
+    parser.add_argument("--threads", metavar="N", type=int, default=8, help="处理请求的线程数（默认 8）")
     parser.add_argument("--db-pool", metavar="N", type=int, default=None,
                         help="本进程最多占用的数据库连接数（默认 12；多个进程共用 PostgreSQL 时，各进程之和须小于其 max_connections）")
     parser.add_argument("--office-name", metavar="名称", help="汇总表的填报单位（默认由专项行动的报送对象得出）")
@@ -44,6 +44,9 @@ def run(args):
         profile = read_profile(project.content)
         schedule = load_schedule(project, args.campaign or profile.campaign)
     except ScheduleError as exc:
+        if args.campaign:  # a campaign named on the command line that is not there: bad usage
+            print(f"yaojian serve：用法错误：{exc}", file=sys.stderr)
+            return 2
         print(f"yaojian serve：{exc}", file=sys.stderr)
         return 1
     if args.max_upload <= 0:
@@ -77,7 +80,9 @@ def run(args):
     try:
         server = waitress.create_server(app, **options)
     except OSError as exc:
-        print(f"yaojian serve：无法在 {args.host}:{args.port} 上监听：{exc.strerror or exc}", file=sys.stderr)
+        from generator.oserrors import reason as os_reason
+
+        print(f"yaojian serve：无法在 {args.host}:{args.port} 上监听：{os_reason(exc)}", file=sys.stderr)
         checker.close()
         return 1
     checker.warm()

@@ -4,7 +4,7 @@ HELP = "管理报送服务的账号（单位账号与办公室账号）"
 DESCRIPTION = (
     "管理报送服务的账号。单位账号属于一个单位（--unit 单位名称），只能报送和查看本单位的报送；"
     "办公室账号（--office）可查看全部报送、报送情况和汇总。密码以 argon2 存储。"
-    "密码从终端输入两次；脚本中可用 --password-stdin 从标准输入读一行。退出码：0 成功，1 失败。"
+    "密码从终端输入两次；脚本中可用 --password-stdin 从标准输入读一行。退出码：0 成功，1 失败，2 用法错误。"
 )
 
 
@@ -19,15 +19,17 @@ def add_arguments(parser):
     who.add_argument("--office", action="store_true", help="工作小组办公室账号：可查看全部报送和汇总")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
     add_db_arguments(add)
-    ls = sub.add_parser("list", help="列出账号")
+    ls = sub.add_parser("list", help="列出账号", description="列出全部账号：账号、角色、所属单位，停用的注明“已停用”。")
     ls.add_argument("--json", action="store_true", help="以 JSON 输出")
     add_db_arguments(ls)
-    pw = sub.add_parser("passwd", help="重设密码（该账号已登录的会话随之失效）")
+    pw = sub.add_parser("passwd", help="重设密码（该账号已登录的会话随之失效）",
+                        description="重设账号的密码（至少 8 个字符，从终端输入两次，或用 --password-stdin）；"
+                                    "该账号已登录的会话随之失效。")
     pw.add_argument("username", metavar="账号")
     pw.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
     add_db_arguments(pw)
     for action, text in (("disable", "停用账号（立即不能登录，已登录的会话失效）"), ("enable", "重新启用账号")):
-        p = sub.add_parser(action, help=text)
+        p = sub.add_parser(action, help=text, description=f"{text}。")
         p.add_argument("username", metavar="账号")
         add_db_arguments(p)
 
@@ -72,8 +74,9 @@ def run(args):
     from generator.service.accounts import ROLES, AccountError, Accounts
 
     if not getattr(args, "action", None):
-        print("yaojian users：请指定操作：add、list、passwd、disable 或 enable（yaojian users --help 查看用法）。", file=sys.stderr)
-        return 1
+        print("yaojian users：用法错误：请指定操作：add、list、passwd、disable 或 enable（yaojian users --help 查看用法）。",
+              file=sys.stderr)
+        return 2
     ledger = open_ledger(args, files=False)
     accounts = Accounts(ledger)
     try:

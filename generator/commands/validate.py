@@ -34,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             Path(args.annotate).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            print(f"yaojian validate: 无法创建目录 {args.annotate}（{exc.strerror}）", file=sys.stderr)
+            from generator.oserrors import reason as os_reason
+
+            print(f"yaojian validate: 无法创建目录 {args.annotate}：{os_reason(exc)}", file=sys.stderr)
             return 2
 
     from generator.validate.batch import validate_many

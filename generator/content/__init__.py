@@ -93,6 +93,8 @@ class Content:
     documents: dict[str, dict] = field(default_factory=dict)
     clauses: dict[str, Clause] = field(default_factory=dict)  # "doc#clause" -> Clause
     roots: dict[str, list[Clause]] = field(default_factory=dict)  # doc id -> top clauses
+    # kind folder -> stems of the files that could not be read or parsed (what they define is unknown)
+    unparsed: dict[str, set[str]] = field(default_factory=dict)
 
     def items(self, kind: str) -> Iterator[tuple[Source, dict]]:
         for source in self.sources.get(kind, []):
@@ -148,6 +150,7 @@ def load(project: Project) -> Content:
                 content.sources[folder].append(load_yaml(path, project.display(path)))
             except SourceError as exc:
                 content.findings.append(exc.finding)
+                content.unparsed.setdefault(folder, set()).add(path.stem)
     content.sources["office"] = []
     if (root / OFFICE_FILE).is_file():
         try:

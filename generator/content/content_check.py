@@ -176,12 +176,55 @@ def _targets(content: Content, form_ids: set[str]) -> dict[str, set[str]]:
     }
 
 
+def _unknowable(content: Content, target: str, ref: str) -> bool:
+    """Whether `ref` may be defined in a file that could not be parsed: then its absence is
+    no finding (the file's own syntax error is the one to fix)."""
+    unparsed = content.unparsed
+    if target == "organisation":
+        return bool(unparsed.get("organisations"))  # any organisations file may define any id
+    if target == "procedure":
+        return ref in unparsed.get("procedures", ())  # a procedure's file is named by its id
+    if target == "document":
+        return ref in unparsed.get("documents", ())
+    if target == "clause":
+        return ref.split("#", 1)[0] in unparsed.get("documents", ())
+    return False
+
+
+# The place every document, organisation and procedure belongs to (its 辖区), and the place
+# shared by all: "did you mean" suggests only ids of the referrer's own place or a shared one.
+SHARED_PLACE = "全国"
+
+
+def _places(content: Content) -> dict[str, dict[str, str]]:
+    docs = {doc_id: str(doc.get("place") or "") for doc_id, doc in content.documents.items()}
+    orgs: dict[str, str] = {}
+    for _source, data in content.items("organisations"):
+        for org in data.get("organisations") or ():
+            if isinstance(org, dict) and isinstance(org.get("id"), str):
+                orgs[org["id"]] = str(data.get("place") or "")
+    procedures = {pid: docs.get(str(p.get("document")), "") for pid, p in content.procedures.items()}
+    clauses = {ref: docs.get(ref.split("#", 1)[0], "") for ref in content.clauses}
+    return {"organisation": orgs, "procedure": procedures, "document": docs, "clause": clauses}
+
+
+def _place_of(content: Content, data: Any) -> str:
+    if not isinstance(data, dict):
+        return ""
+    if isinstance(data.get("place"), str):
+        return data["place"]
+    doc = content.documents.get(data.get("document")) if isinstance(data.get("document"), str) else None
+    return str(doc.get("place") or "") if doc else ""
+
+
 def _check_references(content: Content, form_ids: set[str]) -> list[Finding]:
     out: list[Finding] = []
     targets = _targets(content, form_ids)
+    places = _places(content)
     for folder, pattern, target in REFERENCES:
         for source in content.sources.get(folder, []):
             data = source.data
+            here = _place_of(content, data)
             local: set[str] | None = None
             if target == "step":
                 local = {s.get("id") for s in data.get("steps", []) if isinstance(s, dict)} if isinstance(data, dict) else set()
@@ -190,15 +233,19 @@ def _check_references(content: Content, form_ids: set[str]) -> list[Finding]:
             elif target == "figure":
                 local = {s.get("id") for s in data.get("figures", []) if isinstance(s, dict)} if isinstance(data, dict) else set()
             pool = local if local is not None else targets[target]
+            nearby = pool
+            if local is None and here and target in places:
+                place_of = places[target]
+                nearby = {c for c in pool if place_of.get(c, "") in ("", here, SHARED_PLACE)}
             for path, value in walk(data, pattern):
                 for i, ref in enumerate(as_list(value)):
-                    if not isinstance(ref, str) or ref in pool:
+                    if not isinstance(ref, str) or ref in pool or _unknowable(content, target, ref):
                         continue
                     at = path + (i,) if isinstance(value, list) else path
                     out.append(
                         source.finding(
                             "dangling-reference", at,
-                            params={"target_kind": TARGET_ZH[target], "ref": ref, "suggestion": suggest(ref, pool)},
+                            params={"target_kind": TARGET_ZH[target], "ref": ref, "suggestion": suggest(ref, nearby)},
                         )
                     )
     return out

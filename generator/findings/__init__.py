@@ -146,18 +146,22 @@ def catalogue() -> dict[str, Kind]:
 class Finding(_Record):
     """One problem found, with its facts and its location; rendered late."""
 
-    __slots__ = ("code", "params", "value", "expected", "variant", "file", "line", "col", "path", "sheet", "cell",
-                 "row", "column")
+    __slots__ = ("code", "params", "value", "expected", "variant", "level", "file", "line", "col", "path", "sheet",
+                 "cell", "row", "column")
 
     def __init__(self, code: str, params: dict[str, Any] | None = None, value: str | None = None,
                  expected: str | None = None, variant: str | None = None, file: str | None = None,
                  line: int | None = None, col: int | None = None, path: str | None = None, sheet: str | None = None,
-                 cell: str | None = None, row: str | None = None, column: str | None = None):
+                 cell: str | None = None, row: str | None = None, column: str | None = None,
+                 level: str | None = None):
         self.code = code
         self.params: dict[str, Any] = params if params is not None else {}
         self.value = value
         self.expected = expected
         self.variant = variant
+        # The severity a form definition declares for the rule that found this (None: the
+        # catalogue's, or its variant's).
+        self.level = level if level in SEVERITIES else None
         # Location in a source file (YAML) ...
         self.file = file
         self.line = line
@@ -187,6 +191,8 @@ class Finding(_Record):
 
     @property
     def severity(self) -> str:
+        if self.level is not None:
+            return self.level
         return self._variant().get("severity", self.kind.severity)
 
     @property
@@ -209,8 +215,10 @@ class Finding(_Record):
         return render(self._variant().get("remedy", self.kind.remedy), params)
 
     def to_dict(self) -> dict[str, Any]:
-        """The finding as the JSON report contract has it."""
+        """The finding as the JSON report contract has it (`from_dict` reads it back)."""
         out: dict[str, Any] = {"code": self.code, "severity": self.severity}
+        if self.variant:
+            out["variant"] = self.variant
         for key in ("sheet", "cell", "row", "column", "value", "expected"):
             value = getattr(self, key)
             if value is not None:
@@ -220,10 +228,39 @@ class Finding(_Record):
             if value is not None:
                 out[key] = value
         out["message"] = self.message
+        remedy = self.remedy
+        if remedy:
+            out["remedy"] = remedy
         extra = {k: v for k, v in self.params.items() if k not in ("value", "expected")}
         if extra:
             out["params"] = _jsonable(extra)
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Finding":
+        """A finding back from its dict (a stored JSON report): the same code, variant,
+        parameters and place, so it renders the same message and remedy.  Never raises on a
+        dict of another shape; an unknown code is kept as it is."""
+        def text(key):
+            value = data.get(key)
+            return None if value is None else str(value)
+
+        def number(key):
+            value = data.get(key)
+            return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+        code = str(data.get("code") or "")
+        params = data.get("params")
+        variant = text("variant")
+        finding = cls(code, dict(params) if isinstance(params, dict) else {}, value=text("value"),
+                      expected=text("expected"), variant=variant, file=text("file"), line=number("line"),
+                      col=number("col"), path=text("path"), sheet=text("sheet"), cell=text("cell"), row=text("row"),
+                      column=text("column"))
+        severity = data.get("severity")
+        kind = catalogue().get(code)
+        if kind is not None and severity in SEVERITIES and severity != finding.severity:
+            finding.level = severity  # declared by the form definition when it was found
+        return finding
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.findings import SEVERITY_ZH as _SEVERITY_ZH
-from generator.forms.model import (CASES_WITHIN_BANDS, FLAG_MATCHES_THRESHOLD, NUMBER_KINDS, SAME_COUNT, TICK, Column,
-                                   Field, Form, KeyAreas, Row, Rule, Table)
+from generator.forms.model import (CASES_WITHIN_BANDS, FLAG_MATCHES_THRESHOLD, NUMBER_KINDS, RULE_CODES, SAME_COUNT, TICK,
+                                   Column, Field, Form, KeyAreas, Row, Rule, Table)
 
 KIND_ZH = {"count": "件数", "amount": "金额"}
 FIELD_KIND_ZH = {
@@ -140,7 +140,7 @@ def describe_rule(form: Form, table: Table | None, rule: Rule) -> RuleText:
         a, b = _rows_text(table, p["a"]), _rows_text(table, p["b"])
         text = (f"{a}之和与{b}之和统计的是同一批案件，应当相等；逐栏比较（{_data_columns(table)}），"
                 "填“/”的格不计入。")
-        return RuleText(scope, text, rule.severity or "warning")
+        return RuleText(scope, text, rule_severity(rule))
     if rule.kind == FLAG_MATCHES_THRESHOLD and table is not None:
         f = table.field(p["field"])
         flag_field = table.field(p["flag"]["field"])
@@ -148,7 +148,7 @@ def describe_rule(form: Form, table: Table | None, rule: Rule) -> RuleText:
         amount = f"{_num(p['at_least'])} {f.unit or ''}".strip()
         text = (f"{quote(f.label)}达到 {amount}的案件，应在{quote(flag_field.label)}中勾选{quote(option.label)}；"
                 f"勾选了{quote(option.label)}的案件，{quote(f.label)}应达到 {amount}。")
-        return RuleText(scope, text, rule.severity or "error")
+        return RuleText(scope, text, rule_severity(rule))
     if rule.kind == CASES_WITHIN_BANDS:
         cases = form.table(p["cases"])
         category = cases.field(p["category"])
@@ -162,8 +162,20 @@ def describe_rule(form: Form, table: Table | None, rule: Rule) -> RuleText:
             pairs.append(f"{quote(category.option(option_id).label)}的不多于{target.heading}中{bands}的{total}之和")
         text = (f"{cases.heading}中{quote(value.label)}达到 {amount}的案件数，按{quote(category.label)}分别计："
                 + "；".join(pairs) + "。")
-        return RuleText("", text, rule.severity or "error")
-    return RuleText(scope, f"规则 {rule.kind}", rule.severity or "error")
+        return RuleText("", text, rule_severity(rule))
+    return RuleText(scope, f"规则 {rule.kind}", rule_severity(rule))
+
+
+def rule_severity(rule: Rule) -> str:
+    """What the validator reports a rule's findings as: the definition's `severity`, or the
+    catalogue's for the code the rule reports."""
+    from generator.findings import catalogue
+
+    if rule.severity:
+        return rule.severity
+    code = RULE_CODES.get(rule.kind)
+    kind = catalogue().get(code) if code else None
+    return kind.severity if kind is not None else "error"
 
 
 def _num(value) -> str:

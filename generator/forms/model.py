@@ -41,6 +41,10 @@ TABLE_KINDS = ("grid", "cases", "sections")
 # table's `rules`, or in the form's top-level `rules` ("form").
 SAME_COUNT, FLAG_MATCHES_THRESHOLD, CASES_WITHIN_BANDS = "same-count", "flag-matches-threshold", "cases-within-bands"
 RULE_PLACES = {SAME_COUNT: "grid", FLAG_MATCHES_THRESHOLD: "cases", CASES_WITHIN_BANDS: "form"}
+# The finding code each rule kind reports; its catalogue severity applies unless the rule
+# declares its own `severity` (the form page and the validator both go by this).
+RULE_CODES = {SAME_COUNT: "counts-differ", FLAG_MATCHES_THRESHOLD: "flag-threshold-mismatch",
+              CASES_WITHIN_BANDS: "cases-exceed-bands"}
 
 
 @dataclass(frozen=True)

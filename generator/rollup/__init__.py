@@ -63,48 +63,79 @@ def from_folder(folder: Path, project, form_id: str | None, *, unit: str, report
     forms = _forms(project)
     if form_id is not None and form_id not in forms:
         raise RollupError(f"没有报表「{form_id}」；可选：{'、'.join(forms)}。")
-    files = sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et", ".ods"))
+    entries = sorted(p for p in Path(folder).iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    files = [p for p in entries if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et", ".ods")]
     if not files:
         raise RollupError(f"目录 {folder} 中没有报表文件（.xlsx）。")
     checker = Checker(project.root, workers)
-    skipped: list[str] = []
-    best: dict[str, tuple[tuple, Filing]] = {}
-    seen_forms: set[str] = set()
+    skipped: list[str] = [f"{p.name}：不是报表文件（.xlsx），不汇总" for p in entries if p not in files]
+    checked_files: list[tuple[Path, object]] = []
     try:
         for path in files:
             checked = checker.check(path, None, path.name)
             if isinstance(checked, Failure):
                 skipped.append(f"{path.name}：{checked.reason}")
-                continue
-            if not checked.valid or checked.document is None:
-                skipped.append(f"{path.name}：未通过校验（{checked.errors} 个错误），不汇总")
-                continue
-            doc = checked.document
-            fid = doc.get("form")
-            if form_id is not None and fid != form_id:
-                skipped.append(f"{path.name}：是报表「{fid}」，不是「{form_id}」")
-                continue
-            seen_forms.add(fid)
-            name = str((doc.get("header") or {}).get("unit") or "").strip() or path.stem
-            order = (str((doc.get("header") or {}).get("report_date") or ""), path.stat().st_mtime_ns, path.name)
-            filing = Filing(name, doc, path.name)
-            if name in best:
-                kept_order, kept = max(best[name], (order, filing), key=lambda x: x[0])
-                dropped = best[name][1] if kept is filing else filing
-                skipped.append(f"{dropped.source}：{name} 有更晚填报的报送（{kept.source}），只汇总较晚的一份")
-                best[name] = (kept_order, kept)
+            elif not checked.readable:
+                # Not a filing at all (a text file, an old .xls, another form's stamp missing…):
+                # say what the file is, not how many errors it has.
+                skipped.append(f"{path.name}：无法作为报表读取（{_first_message(checked.report)}），不汇总")
             else:
-                best[name] = (order, filing)
+                checked_files.append((path, checked))
     finally:
         checker.close()
-    if len(seen_forms) > 1:
-        raise RollupError(f"目录中有不同报表的文件（{'、'.join(sorted(seen_forms))}）；请用 --form 指定要汇总的报表。")
+    target = form_id or _main_form(checked_files, forms)
+    best: dict[str, tuple[tuple, Filing]] = {}
+    for path, checked in checked_files:
+        doc = checked.document
+        fid = doc.get("form")
+        if fid != target:
+            skipped.append(f"{path.name}：是{_title(forms, fid)}，不是本次汇总的{_title(forms, target)}，不汇总")
+            continue
+        if not checked.valid:
+            skipped.append(f"{path.name}：未通过校验（{checked.errors} 个错误），不汇总")
+            continue
+        name = str((doc.get("header") or {}).get("unit") or "").strip() or path.stem
+        order = (str((doc.get("header") or {}).get("report_date") or ""), path.stat().st_mtime_ns, path.name)
+        filing = Filing(name, doc, path.name)
+        if name in best:
+            kept_order, kept = max(best[name], (order, filing), key=lambda x: x[0])
+            dropped = best[name][1] if kept is filing else filing
+            skipped.append(f"{dropped.source}：{name} 有更晚填报的报送（{kept.source}），只汇总较晚的一份")
+            best[name] = (kept_order, kept)
+        else:
+            best[name] = (order, filing)
     filings = [f for _, f in best.values()]
     if not filings:
         raise RollupError("没有通过校验的报表文件，无可汇总。")
-    fid = form_id or next(iter(seen_forms))
-    rollup = roll_up(forms[fid], filings, unit=unit, report_date=_report_date(filings, report_date))
+    rollup = roll_up(forms[target], filings, unit=unit, report_date=_report_date(filings, report_date))
     return Result(rollup, filings, skipped)
+
+
+def _title(forms: dict, form_id) -> str:
+    form = forms.get(form_id)
+    return f"“{form.title}”" if form is not None else "另一张报表"
+
+
+def _first_message(report: dict) -> str:
+    findings = report.get("findings") or []
+    message = str(findings[0].get("message") or "") if findings else ""
+    return message.rstrip("。") or "无法识别"
+
+
+def _main_form(checked_files: list, forms: dict) -> str:
+    """The form most files are filings of; a tie needs --form."""
+    counts: dict[str, int] = {}
+    for _path, checked in checked_files:
+        fid = checked.document.get("form")
+        if fid in forms:
+            counts[fid] = counts.get(fid, 0) + 1
+    if not counts:
+        raise RollupError("目录中没有能读取的报表文件，无可汇总。")
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        tied = "、".join(f"{_title(forms, fid)}（--form {fid}）" for fid, n in ranked if n == ranked[0][1])
+        raise RollupError(f"目录中不同报表的文件一样多：{tied}；请用 --form 指定要汇总的报表。")
+    return ranked[0][0]
 
 
 def build_workbook(rollup: RollUp, project):

@@ -18,6 +18,15 @@ from generator.project import Project
 
 THEME_DIR = Path(__file__).with_name("theme")
 
+# Warnings whose data the site would leave out without a word (a misspelt key, a file in
+# the wrong place): `yaojian check` warns, `yaojian build` refuses to publish.
+DROPS_DATA = frozenset({"unknown-key", "unknown-file"})
+
+
+def held_back(check) -> list:
+    """The check's findings that stop a build although they are warnings (see DROPS_DATA)."""
+    return [f for f in getattr(check, "findings", ()) if f.code in DROPS_DATA]
+
 
 @dataclass
 class BuildResult:
@@ -67,7 +76,7 @@ def build(
     site = Path(site_dir) if site_dir else project.site
     result = BuildResult(check=check_project(project) if check else CheckResult(), site=site)
     result.check_seconds = time.perf_counter() - started
-    if result.check.errors:
+    if result.check.errors or held_back(result.check):
         return result
     if not project.mkdocs_yml.is_file():
         result.problems.append(f"找不到网站配置文件 {project.display(project.mkdocs_yml)}")

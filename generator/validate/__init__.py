@@ -53,7 +53,7 @@ def validate(path: str | os.PathLike | bytes, *, project, previous: str | os.Pat
     try:
         book = read_workbook(path, limits=limits or _limits())
     except ReadError as exc:
-        return Report.stop(display, Finding(exc.code, exc.params))
+        return Report.stop(display, Finding(exc.code, exc.params, variant=exc.variant))
     try:
         report = _validate_book(book, display, project, forms)
     except Exception as exc:  # noqa: BLE001 - a file must never crash the tool
@@ -91,11 +91,12 @@ def _validate_book(book, display: str, project, forms: dict) -> Report:
     plan = plan_for(form)
     matches, findings = locate(book, plan, cover)
     filed = build(book, plan, matches)
-    findings.extend(filed.findings)
     schema_findings, bad = schema_errors.check(filed, plan, project.schemas)
-    findings.extend(schema_findings)
     filed.bad = bad
-    findings.extend(rules.run(filed, plan, bad, windows(project.content)))
+    ruled = rules.run(filed, plan, bad, windows(project.content))
+    findings.extend(filed.findings)  # after the rules: a wrong typed-over 合计 merges two into one
+    findings.extend(schema_findings)
+    findings.extend(ruled)
     header = filed.document["header"]
     date_read = filed.values.get(header_key("report_date"))
     unit = header.get("unit")

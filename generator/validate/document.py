@@ -35,7 +35,7 @@ class Filed:
     """The document, every input's Read by key, and where each key sits."""
 
     __slots__ = ("document", "values", "where", "absent", "findings", "cases", "formulas", "bad", "grids",
-                 "case_rows")
+                 "case_rows", "overwritten")
 
     def __init__(self, document: dict):
         self.document = document
@@ -45,6 +45,7 @@ class Filed:
         self.findings: list[Finding] = []
         self.cases: dict[str, int] = {}  # cases table → number of cases
         self.formulas: set[tuple] = set()  # 合计 keys whose cell holds a formula
+        self.overwritten: dict[tuple, Finding] = {}  # 合计 keys typed over → their finding (rules may merge it)
         self.bad: set[tuple] = set()  # keys the schema found wrong (rules skip them)
         # Grid and case places are computed when a finding asks, not stored per key.
         self.grids: dict[str, tuple] = {}  # table → (sheet name, row map, slots by key)
@@ -188,8 +189,9 @@ def _grid(filed: Filed, m: SheetMatch) -> dict:
                 else:
                     shown = None if read.state == "blank" else str(read.text or read.value)
                     found = "空白" if shown is None else f"手填的“{shown}”"
-                    filed.findings.append(filed.finding("total-formula-overwritten", key, {"found": found},
-                                                        value=shown))
+                    f = filed.finding("total-formula-overwritten", key, {"found": found}, value=shown)
+                    filed.findings.append(f)
+                    filed.overwritten[key] = f
     return out
 
 
@@ -225,6 +227,7 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
     fields = t.fields
     values = filed.values
     index = 0
+    noted = False
     for row in sorted(filled):
         reads: dict[tuple, nz.Read] = {}
         for col, cell in lines[row]:
@@ -233,6 +236,17 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
             if read.state != "blank":
                 reads[(field_id, option_id)] = read
         if not reads:
+            continue
+        if _no_case(reads):
+            # "无" (or "/") alone in a row: the unit's way of saying it had no such case.
+            if not noted:
+                (field_id, option_id), read = next(iter(reads.items()))
+                col, column_label = by_field[(field_id, option_id)]
+                filed.findings.append(Finding(
+                    "normalized-value", {"how": "只填了这一项的行"}, value=read.text, expected="本期没有案件",
+                    variant="no-case", sheet=m.name, cell=ref_name(row, col), row=f"第 {row} 行",
+                    column=column_label))
+                noted = True
             continue
         number = reads.get(("number", None))
         label = f"案件 {index + 1}"
@@ -258,6 +272,20 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
         index += 1
     filed.cases[t.id] = index
     return cases
+
+
+# What filers write in a case list to say "no case this period".
+_NO_CASE = frozenset(("无", "暂无", "没有", "无案件", "本期无", "本月无", nz.NA))
+
+
+def _no_case(reads: dict) -> bool:
+    """A row whose only entry is one text field holding a "no case" word."""
+    if len(reads) != 1:
+        return False
+    (_field, option), read = next(iter(reads.items()))
+    if option is not None or read.state not in ("text", "na") or not isinstance(read.text, str):
+        return False
+    return nz.fold(read.text) in _NO_CASE
 
 
 def _filled(cell) -> bool:

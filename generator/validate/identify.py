@@ -115,10 +115,10 @@ def identify(book: Workbook, forms: dict[str, Form]) -> tuple[Form, Sheet | None
                                                  "changes": text, "form": form.id},
                            value=version, expected=form.version, sheet=where), form, version)
     if order == 1:
-        raise Stop(Finding("unknown-form", {"form": form.id, "found": version, "current": form.version,
+        raise Stop(Finding("unknown-form", {"form": form.title, "found": version, "current": form.version,
                                             "reason": f"模板版本 {version} 比已知的 {form.version} 新"},
                            value=version, expected=form.version, variant="newer", sheet=where), form, version)
-    raise Stop(Finding("unknown-form", {"reason": f"模板版本“{version}”无法识别（{form.id} 的当前版本为 {form.version}）"},
+    raise Stop(Finding("unknown-form", {"reason": f"模板版本“{version}”无法识别（{form.title}的当前版本为 {form.version}）"},
                        value=version, expected=form.version, sheet=where), form, version)
 
 

@@ -92,7 +92,7 @@ def cell_text(cell) -> str:
     return cell.text
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Full-width forms folded (／ → /, ０ → 0, ３ → 3), spaces dropped."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
@@ -127,7 +127,7 @@ def figure(cell) -> Read:
             return SLASH
         if text == "" or text.isspace():
             return Read(None, "blank", text=text)
-        folded = _fold(text)
+        folded = fold(text)
         if folded == NA:
             return Read(NA, "na", how=_how_na(text), text=text, expected=NA)
         number = _parse_number(folded)
@@ -187,7 +187,7 @@ def tick(cell) -> Read:
         return BLANK
     if stripped == TICK:
         return Read(True, "num", text=raw, how=None if raw == TICK else "去掉空格", expected=TICK)
-    folded = _fold(stripped)
+    folded = fold(stripped)
     if folded == TICK or folded in TICK_VARIANTS:
         return Read(True, "num", text=raw, how="勾选符号", expected=TICK)
     return Read(raw, "text", text=raw)

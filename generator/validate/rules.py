@@ -125,9 +125,16 @@ def totals(t: Table, vals: Values) -> list[Finding]:
         if tkey in filed.absent or tkey in vals.bad:
             continue
         status, expected = _sum_keys(keys, vals)
+        read = vals.read(tkey)
+        if read is not None and read.state == "text" and tkey in filed.formulas and str(read.value).startswith("#"):
+            # The filer's own formula cached an error value (=D7+E7 over a "/" part shows
+            # #VALUE!): the total is recomputed, but the workbook shows the error to its reader.
+            again = f"按各环节重新计算，合计应为 {_show(expected)}。" if status == "ok" else ""
+            out.append(filed.finding("total-error-value", tkey, {"recomputed": again}, value=str(read.value),
+                                     expected=_show(expected) if status == "ok" else None))
+            continue
         if status != "ok":
             continue
-        read = vals.read(tkey)
         if read is None or read.state not in ("num", "na"):
             continue
         found = read.number if read.state == "num" else NA
@@ -139,8 +146,14 @@ def totals(t: Table, vals: Values) -> list[Finding]:
             continue
         parts = " + ".join(f"{c.label} {_show(vals.get(k))}" for c, k in zip(t.columns, keys))
         typo = _typo(t, keys, vals, found, expected)
-        out.append(filed.finding("total-mismatch", tkey, {"parts": parts, "typo": typo[0], "typo_cell": typo[1]},
-                                 value=_show(found), expected=_show(expected)))
+        params = {"parts": parts, "typo": typo[0], "typo_cell": typo[1]}
+        overwritten = filed.overwritten.get(tkey)
+        if overwritten is not None:
+            # A typed-over total that is also wrong: one finding on the cell says both.
+            filed.findings.remove(overwritten)
+            params["found"] = overwritten.params.get("found", "")
+        out.append(filed.finding("total-mismatch", tkey, params, value=_show(found), expected=_show(expected),
+                                 variant="overwritten" if overwritten is not None else None))
     return out
 
 
@@ -246,7 +259,12 @@ def _declared(rule: Rule, t: Table | None, plan: Plan, vals: Values) -> list[Fin
     fn = _DECLARED.get(rule.kind)
     if fn is None:
         return []  # a rule kind this validator does not know; `yaojian check` guards the kinds
-    return fn(rule, t, plan, vals)
+    found = fn(rule, t, plan, vals)
+    if rule.severity:
+        # The definition decides: the form's page shows this severity, the validator keeps it.
+        for f in found:
+            f.level = rule.severity
+    return found
 
 
 def _rows_of(t: Table, spec: dict) -> list:
@@ -306,9 +324,9 @@ def _flag_threshold(rule: Rule, t: Table, plan: Plan, vals: Values) -> list[Find
         v = vals.get((t.id, i, value_field.id, None))
         if v is None or v is NA:
             continue
-        if (t.id, i, flag_field.id, None) in vals.bad:
-            continue
         tick_read = vals.read((t.id, i, flag_field.id, option.id))
+        if tick_read is not None and tick_read.state == "text":
+            continue  # not a tick, not a blank: invalid-tick says so
         ticked = tick_read is not None and tick_read.value is True
         over = v >= threshold
         if over == ticked:

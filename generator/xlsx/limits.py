@@ -96,9 +96,10 @@ class ReadError(Exception):
     message template (e.g. `reason` for `unreadable-file`).
     """
 
-    def __init__(self, code: str, params: dict[str, object] | None = None):
+    def __init__(self, code: str, params: dict[str, object] | None = None, variant: str | None = None):
         self.code = code
         self.params = dict(params or {})
+        self.variant = variant  # a named variant of the code's message and remedy
         super().__init__(code, self.params)
 
     def __str__(self) -> str:
@@ -108,6 +109,6 @@ class ReadError(Exception):
         return self.code
 
 
-def unreadable(reason: str, **params: object) -> ReadError:
+def unreadable(reason: str, variant: str | None = None, **params: object) -> ReadError:
     """`unreadable-file` with a Chinese reason."""
-    return ReadError("unreadable-file", {"reason": reason, **params})
+    return ReadError("unreadable-file", {"reason": reason, **params}, variant)

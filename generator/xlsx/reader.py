@@ -50,18 +50,18 @@ def load_bytes(source: Source, limits: Limits) -> bytes:
             with open(source, "rb") as f:
                 st = os.fstat(f.fileno())
                 if not stat.S_ISREG(st.st_mode):
-                    raise unreadable("不是一个文件")
+                    raise unreadable("不是一个文件", "not-a-file")
                 if st.st_size > limits.max_file_size:
                     raise _too_big(st.st_size, limits)
                 data = f.read(limits.max_file_size + 1)
         except FileNotFoundError:
-            raise unreadable("找不到该文件") from None
+            raise unreadable("找不到该文件", "missing") from None
         except IsADirectoryError:
-            raise unreadable("不是一个文件") from None
+            raise unreadable("这是一个文件夹，不是文件", "not-a-file") from None
         except PermissionError:
-            raise unreadable("没有读取该文件的权限") from None
+            raise unreadable("没有读取该文件的权限", "no-access") from None
         except OSError as exc:
-            raise unreadable(f"无法打开该文件（{exc.strerror or type(exc).__name__}）") from None
+            raise unreadable(f"无法打开该文件（系统错误号 {exc.errno}）") from None
     if len(data) > limits.max_file_size:
         raise _too_big(len(data), limits)
     return data
@@ -88,7 +88,8 @@ def raise_for_kind(kind: str) -> None:
         raise ReadError("ods-format")
     if kind == "zip":
         raise unreadable(TRUNCATED)
-    raise ReadError("not-a-workbook", {"kind": KIND_ZH.get(kind, KIND_ZH["unknown"])})
+    raise ReadError("not-a-workbook", {"kind": KIND_ZH.get(kind, KIND_ZH["unknown"])},
+                    "archive" if kind == "archive" else None)
 
 
 def open_package(data: bytes, limits: Limits) -> Package:
@@ -111,7 +112,7 @@ def open_package(data: bytes, limits: Limits) -> Package:
                 kind = classify_parts(names, {}, mimetype)
                 # Only a sure answer: an ODF mimetype, a macro part, a Word/PowerPoint part.
                 other_office = any(n.lower().startswith(("word/", "ppt/")) for n in names)
-                if kind in ("ods", "xlsm") or (kind == "zip-other" and (mimetype is not None or other_office)):
+                if kind in ("ods", "xlsm", "docx", "pptx") or (kind == "zip-other" and (mimetype is not None or other_office)):
                     raise_for_kind(kind)
         raise
     raise_for_kind(sniff_package(pkg))

@@ -9,7 +9,8 @@
   (an Office file with an open password);
 - "legacy": an OLE compound file with a Workbook/Book stream (.xls; WPS .et);
 - "xml-spreadsheet": Excel 2003 XML (SpreadsheetML);
-- "ods": OpenDocument spreadsheet; "zip-other": another zip (docx, pptx, odt, …);
+- "ods": OpenDocument spreadsheet; "docx" / "pptx": a Word / PowerPoint document;
+  "zip-other": another office document (odt, odp, …); "archive": a plain zip archive;
 - "zip": a zip too damaged to tell (truncated);
 - "ole-other": another OLE file (.doc, .ppt, …);
 - "csv", "html", "text", "pdf", "empty", "unknown".
@@ -33,7 +34,10 @@ KIND_ZH = {
     "xlsb": "Excel 二进制工作簿（.xlsb）",
     "legacy": "Excel 97-2003 工作簿（.xls）或 WPS 表格（.et）",
     "xml-spreadsheet": "Excel 2003 XML 表格",
-    "zip-other": "其他文档（如 Word、PowerPoint 文档）",
+    "docx": "Word 文档",
+    "pptx": "PowerPoint 演示文稿",
+    "zip-other": "其他办公文档（如 OpenDocument 文本或演示文稿）",
+    "archive": "压缩包（.zip）",
     "ole-other": "旧版 Word/PowerPoint 等文档",
     "csv": "CSV 文本",
     "html": "网页（HTML）文件",
@@ -89,12 +93,24 @@ def classify_parts(names: list[str], types: dict[str, str], mimetype: bytes | No
     spreadsheet = ("spreadsheetml" in cts or "ms-excel.sheet" in cts or "ms-excel.template" in cts
                    or any(n.startswith("xl/") for n in lower))
     if not spreadsheet:
-        return "zip-other"
+        return _other_zip(lower, cts)
     if "ms-excel.sheet.binary" in cts or any(n.endswith(".bin") and "workbook" in n for n in lower):
         return "xlsb"
     if "macroenabled" in cts or any(n.endswith("vbaproject.bin") for n in lower):
         return "xlsm"
     return "xlsx"
+
+
+def _other_zip(lower: list[str], cts: str) -> str:
+    """A zip that is not a spreadsheet: a Word or PowerPoint document, another office
+    document (it has content types), or a plain archive (a .txt zipped, say)."""
+    if "wordprocessingml" in cts or any(n.startswith("word/") for n in lower):
+        return "docx"
+    if "presentationml" in cts or any(n.startswith("ppt/") for n in lower):
+        return "pptx"
+    if cts or "[content_types].xml" in lower:
+        return "zip-other"
+    return "archive"
 
 
 def _local_headers(data: bytes, limit: int = 512) -> list[tuple[str, bytes | None]]:
@@ -133,7 +149,7 @@ def _sniff_zip(data: bytes) -> str:
         return classify_parts(names, {}, mimetype)
     lower = [n.lower() for n in names]
     if any(n.startswith(("word/", "ppt/")) for n in lower):
-        return "zip-other"
+        return _other_zip(lower, "")
     if any(n.endswith("vbaproject.bin") for n in lower):
         return "xlsm"
     if any(n.startswith("xl/") for n in lower):

@@ -155,11 +155,16 @@ def _default_message(code: int | None) -> str:
 
 
 def remedy_of(finding: dict) -> str:
-    """The catalogue's remedy for a finding (as a dict); empty if the code is unknown."""
-    from generator.findings import catalogue, render
+    """A finding's remedy (the finding as a dict): the one rendered when it was found, or,
+    for a dict stored without it, rendered again from the same code, variant and facts;
+    empty if the code is unknown."""
+    from generator.findings import Finding, catalogue
 
-    kind = catalogue().get(finding.get("code") or "")
-    return render(kind.remedy, finding.get("params") or {}) if kind else ""
+    if finding.get("remedy"):
+        return str(finding["remedy"])
+    if (finding.get("code") or "") not in catalogue():
+        return ""
+    return Finding.from_dict(finding).remedy
 
 
 def local_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
