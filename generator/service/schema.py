@@ -10,6 +10,8 @@ this module describes the shape they have after the last one.
                   per unit × form × period, numbered 1, 2, … (`version`); the file
                   itself lives in the file store under its sha256.
 - `login_attempts` for rate limiting and the record of who logged in when.
+- `sessions`      logged-in sessions, by the sha256 of the cookie's token: deleting a
+                  row ends the session whatever the browser still holds.
 """
 
 from __future__ import annotations
@@ -86,4 +88,13 @@ login_attempts = sa.Table(
     sa.Column("remote", sa.String(100), nullable=False),
     sa.Column("at", sa.String(40), nullable=False),
     sa.Column("ok", sa.Boolean, nullable=False),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # sha256 of the token in the cookie
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("seen_at", sa.String(40), nullable=False),
 )

@@ -50,6 +50,8 @@ def create_app(service: Service) -> Flask:
         SESSION_COOKIE_NAME="yaojian_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # The cookie lives until the browser closes; the server ends the session after
+        # 2 hours idle or 8 hours in all (generator.service.sessions).
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         MAX_CONTENT_LENGTH=service.max_upload + FORM_OVERHEAD,
         MAX_FORM_MEMORY_SIZE=FORM_OVERHEAD,
@@ -67,12 +69,12 @@ def create_app(service: Service) -> Flask:
     def _before():
         g.service = service
         g.account = None
-        account_id = session.get("account_id")
-        if account_id is not None:
-            from generator.service.accounts import Accounts
+        token = session.get("sid")
+        if token is not None:
+            from generator.service.sessions import Sessions
 
-            account = Accounts(service.ledger).by_id(account_id)
-            if account is None or account.disabled or session.get("stamp") != account.stamp:
+            account = Sessions(service.ledger).account(token, service.now())
+            if account is None:
                 session.clear()
             else:
                 g.account = account
