@@ -36,8 +36,50 @@ def _limit_memory() -> None:
         pass
 
 
-def _warm(root: str) -> None:
+def _lifeline(parent: int) -> None:
+    """In a worker: ignore the terminal's Ctrl+C and the group's SIGTERM (the server stops
+    its workers itself, after the requests in progress are answered), and exit at once
+    when the server process is gone — even after kill -9 — instead of lingering under
+    PID 1.  The workers are the forkserver's children, so PR_SET_PDEATHSIG would watch the
+    wrong process: a thread waits on a pidfd of the server instead (polling where there is
+    no pidfd)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+    def watch() -> None:
+        import select
+        import time
+
+        try:
+            fd = os.pidfd_open(parent)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while True:
+                try:
+                    os.kill(parent, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    pass
+                time.sleep(1)
+        os._exit(0)
+
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        os._exit(0)
+    threading.Thread(target=watch, name="yaojian-lifeline", daemon=True).start()
+
+
+def _warm(root: str, parent: int | None = None) -> None:
     _limit_memory()
+    if parent is not None:
+        _lifeline(parent)
     try:
         import generator.validate  # noqa: F401  (import once per worker, not per upload)
     except ImportError:
@@ -129,7 +171,7 @@ class Checker:
 
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"),
-                    initializer=_warm, initargs=(self.root,),
+                    initializer=_warm, initargs=(self.root, os.getpid()),
                 )
             return self._pool
 
@@ -163,17 +205,35 @@ class Checker:
         return result
 
     def warm(self) -> None:
-        """Start the workers now rather than on the first upload."""
+        """Start the workers now rather than on the first upload.
+
+        Called from the main thread, this also starts multiprocessing's forkserver with
+        SIGTERM ignored (a disposition that survives exec, and that the forkserver passes
+        on to the workers it forks): a SIGTERM sent to the server's process group must not
+        kill the forkserver, whose end the pool would take for the death of every worker,
+        failing the uploads in progress.  The server stops the workers itself; the
+        forkserver ends with the server (its pipe from the server closes)."""
         if self.workers > 0:
+            if threading.current_thread() is threading.main_thread():
+                import signal
+                from multiprocessing import forkserver
+
+                previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                try:
+                    forkserver.ensure_running()
+                finally:
+                    signal.signal(signal.SIGTERM, previous)
             pool = self._executor()
             for f in [pool.submit(_noop) for _ in range(self.workers)]:
                 f.result()
 
-    def close(self) -> None:
+    def close(self, wait: bool = False) -> None:
+        """Stop the workers; with `wait`, let the work in progress finish and the workers
+        exit before returning (a clean stop)."""
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def _noop() -> None:

@@ -293,6 +293,13 @@ class Ledger:
 
     # -- consistency ------------------------------------------------------------------
 
+    def sweep_orphans(self) -> int:
+        """At a server's start: remove stored files no submission refers to (a crash
+        between storing and recording); returns how many."""
+        with db.read(self.engine) as conn:
+            referenced = set(conn.scalars(sa.select(submissions.c.sha256).distinct()))
+        return self.store.sweep_orphans(referenced)
+
     def check(self) -> list[str]:
         """Problems with the ledger (empty when consistent): the database's own integrity
         check (SQLite), and every recorded row's file present with its recorded size and hash."""

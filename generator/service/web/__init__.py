@@ -43,6 +43,9 @@ class Service:
 
 
 def create_app(service: Service) -> Flask:
+    from generator.service.web import multipart
+
+    multipart.install()
     app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))
     app.session_interface = security.SessionInterface()
     app.config.update(
@@ -69,6 +72,8 @@ def create_app(service: Service) -> Flask:
     def _before():
         g.service = service
         g.account = None
+        if request.routing_exception is not None:
+            return None  # 404/405 are answered as such, before any session or CSRF check
         token = session.get("sid")
         if token is not None:
             from generator.service.sessions import Sessions
@@ -109,10 +114,11 @@ def create_app(service: Service) -> Flask:
     @app.errorhandler(HTTPException)
     def _http(exc):
         titles = {400: "请求有误", 403: "无权访问", 404: "找不到页面", 405: "不支持的操作", 429: "尝试过于频繁", 503: "暂不可用"}
+        headers = {"Allow": ", ".join(sorted(exc.valid_methods))} if getattr(exc, "valid_methods", None) else {}
         return render_template(
             "error.html", code=exc.code, title=titles.get(exc.code, "出错了"),
             message=exc.description if exc.description and not exc.description.isascii() else _default_message(exc.code),
-        ), exc.code
+        ), exc.code, headers
 
     @app.errorhandler(Exception)
     def _crash(exc):

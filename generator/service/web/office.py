@@ -49,6 +49,8 @@ def late_export(fmt: str):
 def _rollup_slot():
     schedule = g.service.schedule
     form_id = request.args.get("form") or schedule.forms()[0]
+    if form_id not in schedule.forms():
+        abort(404, description="没有这种报表。")
     period = request.args.get("period")
     if period:
         slot = schedule.slot(form_id, period)

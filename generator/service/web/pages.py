@@ -139,7 +139,12 @@ def upload_post():
     return redirect(url_for("pages.filing", submission_id=outcome.submission.id, received=outcome.kind), code=303)
 
 
+MAX_ID = 2**31 - 1  # the ledger's ids are 32-bit integers (PostgreSQL INTEGER)
+
+
 def _visible(submission_id: int):
+    if not 0 < submission_id <= MAX_ID:
+        abort(404)
     sub = g.service.ledger.get(submission_id)
     if sub is None:
         abort(404)
@@ -231,6 +236,8 @@ def filings():
             unit_id = int(request.args.get("unit", ""))
         except ValueError:
             return redirect(url_for("office.status"))
+        if not 0 < unit_id <= MAX_ID:
+            abort(404)
     elif request.args.get("unit") not in (None, "", str(account.unit_id)):
         abort(403, description="您的账号只能查看本单位的报送。")
     unit = service.ledger.unit(unit_id)
