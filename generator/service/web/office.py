@@ -38,11 +38,13 @@ def late_export(fmt: str):
     board = status_mod.board(service.ledger, service.schedule, service.now(), _slots_for(period))
     titles = {s.form: s.title for s in service.schedule.slots}
     titles = {form: service.schedule.form_titles.get(form, form) for form in titles}
-    stamp = service.now().strftime("%Y%m%d")
+    from generator.service.schedule import office_date
+
+    stamp = office_date(service.now()).strftime("%Y%m%d")
     if fmt == "csv":
-        return _send_bytes(status_mod.chase_csv(board, titles), f"逾期未报-{stamp}.csv", "text/csv; charset=utf-8")
+        return _send_bytes(status_mod.chase_csv(board, titles), f"{status_mod.CHASE_TITLE}-{stamp}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
-        return _send_bytes(status_mod.chase_xlsx(board, titles), f"逾期未报-{stamp}.xlsx")
+        return _send_bytes(status_mod.chase_xlsx(board, titles), f"{status_mod.CHASE_TITLE}-{stamp}.xlsx")
     abort(404)
 
 
