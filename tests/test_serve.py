@@ -77,7 +77,7 @@ def test_upload_shows_findings_and_keeps_every_version(server, books):
     r = c.upload(books["half"], "五月月报（改）.xlsx")
     assert r.status == 200
     assert "与第 1 版相比" in r.text and "改正 1 项，新增 0 项，仍有 1 项" in r.text
-    assert re.search(r"已改正（1）.*blank-cell", r.text, re.S)
+    assert re.search(r"已改正（1）.*data-code=\"blank-cell\"", r.text, re.S)
 
     r = c.upload(books["good"], "五月月报（定稿）.xlsx")
     assert r.status == 200 and "通过" in r.text and "0 个错误" in r.text

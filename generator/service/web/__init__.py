@@ -103,6 +103,7 @@ def create_app(service: Service) -> Flask:
             "schedule": service.schedule,
             "local_time": local_time,
             "remedy_of": remedy_of,
+            "kind_tag": kind_tag,
         }
 
     from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -137,6 +138,15 @@ def _default_message(code: int | None) -> str:
         405: "不支持这种操作。",
         429: "尝试过于频繁，请稍后再试。",
     }.get(code or 0, "出错了，请返回后重试。")
+
+
+def kind_tag(code: str):
+    """A finding's Chinese title, muted; its code only in the tooltip (see validate.html)."""
+    from markupsafe import Markup
+
+    from generator.validate.html import kind_tag as tag
+
+    return Markup(tag(code))
 
 
 def remedy_of(finding: dict) -> str:
