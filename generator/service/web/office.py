@@ -69,15 +69,18 @@ def _rollup_slot():
 @bp.route("/rollup")
 @office_required
 def rollup():
+    return _rollup_page(_rollup_slot())
+
+
+def _rollup_page(slot, notice: str | None = None):
     from generator.service import figures
 
     service = g.service
-    slot = _rollup_slot()
     included = service.ledger.latest_accepted_per_unit(slot.form, slot.period)
     names = {s.unit for s in included}
     missing = [u for u in service.ledger.active_units() if u.name not in names]
     charts = figures.charts(service.ledger, service.project, service.schedule, slot)
-    return render_template("rollup.html", slot=slot, included=included, missing=missing, charts=charts)
+    return render_template("rollup.html", slot=slot, included=included, missing=missing, charts=charts, notice=notice)
 
 
 @bp.route("/rollup/download")
@@ -89,6 +92,8 @@ def rollup_download():
     slot = _rollup_slot()
     try:
         result = from_ledger(service.ledger, service.project, slot.form, slot.period, unit=service.district)
-    except RollupError as exc:
-        abort(404, description=str(exc))
+    except RollupError:
+        # Nothing accepted yet for this period: a normal state early in a month, shown on
+        # the 汇总 page itself rather than as an error.
+        return _rollup_page(slot, notice="本期还没有通过校验的报送，暂时没有可下载的汇总表。")
     return _send_bytes(to_bytes(result.rollup, service.project), f"汇总-{slot.title}-{slot.label}.xlsx")
