@@ -406,3 +406,239 @@ def _try_start(server: Server, errors: list) -> bool:
         errors.append(str(exc))
         return False
     return True
+
+
+# -- what the office reads -------------------------------------------------------------------
+
+FORMULA_UNIT = '=HYPERLINK("http://example.invalid","点我")'
+
+
+@pytest.fixture(scope="module")
+def office_site(tmp_path_factory, project_m):
+    """区公安局 files May and June, 区卫健委 only May, the unit named like a formula files
+    May, and 区市场监管局 files May with errors: all over HTTP to a real server."""
+    import random
+
+    tmp = tmp_path_factory.mktemp("office")
+    db = str(tmp / "ledger.db")
+    for username, unit in (("gaj", "区公安局"), ("wjw", "区卫健委"), ("eq", FORMULA_UNIT), ("scj", "区市场监管局")):
+        add_account(db, tmp / "files", username, PASSWORD, unit=unit)
+    add_account(db, tmp / "files", "office", PASSWORD)
+    srv = start_server(tmp, "--workers", "1", db=db)
+    form = monthly_form(project_m)
+    rng = random.Random(12)
+    docs = {}
+    docs["gaj", "2022-05"] = random_document(form, "区公安局", "2022-05-31", rng)
+    docs["gaj", "2022-06"] = random_document(form, "区公安局", "2022-06-30", rng, previous=docs["gaj", "2022-05"])
+    docs["wjw", "2022-05"] = random_document(form, "区卫健委", "2022-05-31", rng)
+    docs["eq", "2022-05"] = random_document(form, FORMULA_UNIT, "2022-05-31", rng)
+    bad = random_document(form, "区市场监管局", "2022-05-31", rng)
+    bad["tables"]["drug"]["rows"]["inspection"]["total"] = 99999
+    for (user, period), doc in [*docs.items(), (("scj", "2022-05"), bad)]:
+        r = logged_in(srv, user).upload(workbook_bytes(project_m, form, doc), f"{period}.xlsx", period=period)
+        assert r.status == 200, r.text[:300]
+    yield srv, docs, form
+    srv.stop()
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_cumulative_charts_carry_each_units_latest_figure_forward(office_site, project_m):
+    from generator.service.figures import table_figures
+
+    srv, docs, form = office_site
+    office = logged_in(srv, "office")
+    grids = [t for t in form.tables if t.kind == "grid"]
+    page = office.get("/rollup?form=monthly-progress&period=2022-07")
+    assert page.status == 200
+    svgs = re.findall(r"<svg.*?</svg>", page.text, re.S)
+    cases = next(s for s in svgs if "全区累计案件数" in s)
+    # every chart states its period
+    assert "全区累计案件数（2022年5月—2022年7月）" in cases
+    assert any("全区累计罚没款（2022年5月—2022年7月）" in s for s in svgs)
+    assert any("各单位累计案件数（截至2022年7月，3 个单位）" in s for s in svgs)
+    # June rests on 3 units: 区公安局's June figure, and the May figures of the two others
+    drug = grids[0]
+    june = sum(table_figures(drug, d)[0] for d in (docs["gaj", "2022-06"], docs["wjw", "2022-05"], docs["eq", "2022-05"]))
+    may = sum(table_figures(drug, d)[0] for d in (docs["gaj", "2022-05"], docs["wjw", "2022-05"], docs["eq", "2022-05"]))
+    desc = re.search(r"<desc>(.*?)</desc>", cases).group(1)
+    assert f"{drug.sheet}（件）——5月：{may}；6月：{june}；7月：{june}" in desc, desc
+    assert cases.count(">3 个单位</text>") == 3  # under each month
+    # the three tables' columns sit side by side: no two series share a position
+    rects = re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="(#[0-9a-f]+)"><title>', cases)
+    assert len({x for x, _ in rects}) == len(rects) and len({c for _, c in rects}) == len(grids)
+    # whole-number ticks on the count axis
+    ticks = re.findall(r'text-anchor="end" class="a">([^<]+)</text>', cases)
+    assert ticks and all(t.isdigit() for t in ticks), ticks
+    # the page's period drives every chart
+    earlier = office.get("/rollup?form=monthly-progress&period=2022-05").text
+    assert "全区累计案件数（2022年5月）" in earlier and "6月" not in "".join(re.findall(r"<desc>.*?</desc>", earlier))
+    assert "各单位累计案件数（截至2022年5月" in earlier
+
+
+def test_nothing_to_roll_up_yet_is_a_normal_page(office_site):
+    srv, _, _ = office_site
+    office = logged_in(srv, "office")
+    r = office.get("/rollup/download?form=monthly-progress&period=2022-11")
+    assert r.status == 200 and "还没有通过校验的报送" in r.text and "找不到" not in r.text
+    page = office.get("/rollup?form=monthly-progress&period=2022-11")
+    assert page.status == 200 and 'id="rollup-empty"' in page.text and 'id="download-rollup"' not in page.text
+
+
+def sheet_xml(data: bytes) -> dict[str, str]:
+    """Each sheet's XML by its name."""
+    import zipfile
+
+    z = zipfile.ZipFile(io_bytes(data))
+    book = z.read("xl/workbook.xml").decode()
+    rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    targets = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels)) | {
+        k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)}
+    out = {}
+    for name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="(rId\d+)"', book):
+        target = targets[rid].lstrip("/")
+        out[name] = z.read(target if target.startswith("xl/") else "xl/" + target).decode()
+    return out
+
+
+def io_bytes(data: bytes):
+    import io
+
+    return io.BytesIO(data)
+
+
+def test_no_workbook_the_service_writes_holds_a_formula_but_the_forms_own_totals(office_site, project_m):
+    from openpyxl import load_workbook
+
+    from generator.rollup.workbook import BREAKDOWN_SHEET, _blank
+
+    srv, _, form = office_site
+    office = logged_in(srv, "office")
+    rollup = office.get("/rollup/download?form=monthly-progress&period=2022-05")
+    assert rollup.status == 200 and rollup.body[:2] == b"PK"
+    sheets = sheet_xml(rollup.body)
+    assert "<f>" not in sheets[BREAKDOWN_SHEET] and "<f " not in sheets[BREAKDOWN_SHEET]
+    blank = _blank(form, project_m)
+    own = {(ws.title, c.coordinate) for ws in blank.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"}
+    got = load_workbook(io_bytes(rollup.body))
+    found = {(ws.title, c.coordinate) for ws in got.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"}
+    assert found == own  # the form's own 合计 formulas, and nothing else
+    header = [c.value for c in got[BREAKDOWN_SHEET][1]]
+    assert FORMULA_UNIT in header  # the name, as text
+    chase = office.get("/status/late.xlsx")
+    assert all("<f>" not in xml for xml in sheet_xml(chase.body).values())
+
+
+def test_the_breakdown_sheet_prints_landscape_one_page_wide_with_its_labels(office_site):
+    from openpyxl import load_workbook
+
+    from generator.rollup.workbook import BREAKDOWN_SHEET
+
+    srv, _, _ = office_site
+    office = logged_in(srv, "office")
+    wb = load_workbook(io_bytes(office.get("/rollup/download?form=monthly-progress&period=2022-05").body))
+    ws = wb[BREAKDOWN_SHEET]
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$1:$1" and ws.print_title_cols == "$A:$D"
+
+
+def test_the_chase_list_is_named_and_split_truthfully(office_site):
+    from openpyxl import load_workbook
+
+    srv, _, _ = office_site
+    office = logged_in(srv, "office")
+    r = office.get("/status/late.xlsx?period=2022-05")
+    assert "%E5%82%AC%E6%8A%A5%E5%90%8D%E5%8D%95" in r.header("content-disposition")  # 催报名单
+    wb = load_workbook(io_bytes(r.body))
+    assert wb.sheetnames == ["逾期未报", "已报有错未改正"]
+    overdue = [row for row in wb["逾期未报"].iter_rows(min_row=2, values_only=True)]
+    errors = [row for row in wb["已报有错未改正"].iter_rows(min_row=2, values_only=True)]
+    assert [row[0] for row in errors] == ["区市场监管局"] and all(row[4] == "已报有错" for row in errors)
+    assert "区市场监管局" not in [row[0] for row in overdue]
+    for ws in wb.worksheets:
+        assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$1"
+    ws = wb["已报有错未改正"]
+    title = ws["B2"].value
+    assert ws.column_dimensions["B"].width >= 2 * len(title)  # the form's name shows whole
+    csv = office.get("/status/late.csv?period=2022-05")
+    assert "%E5%82%AC%E6%8A%A5%E5%90%8D%E5%8D%95" in csv.header("content-disposition")
+
+
+def test_clerk_pages_show_no_english(office_site, project_m):
+    from generator.findings import catalogue
+
+    srv, _, form = office_site
+    c = logged_in(srv, "scj")
+    pages = [c.get("/filings"), c.get("/upload")]
+    sid = re.search(r'href="/filings/(\d+)"', pages[0].text).group(1)
+    pages.append(c.get(f"/filings/{sid}"))
+    assert "total-mismatch" in pages[-1].codes()  # the code is still there, out of sight
+    codes = set(catalogue())
+    for page in pages:
+        text = visible_text(page.text)
+        words = set(re.findall(r"[a-z]+(?:-[a-z]+)+", text))
+        assert not words & codes, words & codes
+        for english in ("monthly-progress", "yaojian", "yongchuan", "validate", form.version + "）"):
+            assert english not in text, (english, page.url)
+    assert "〔合计与各环节之和不符〕" in visible_text(pages[-1].text)
+
+
+def test_annotated_copies_and_rollups_follow_the_umask(tmp_path, office_site, project_m):
+    from conftest import run_cli  # noqa: F401 - the CLI as the tests run it elsewhere
+
+    srv, docs, form = office_site
+    filed = tmp_path / "五月.xlsx"
+    filed.write_bytes(workbook_bytes(project_m, form, docs["gaj", "2022-05"]))
+    for mask, mode in ((0o022, 0o644), (0o027, 0o640)):
+        out = tmp_path / f"out{mask:o}"
+        out.mkdir()
+        env = dict(os.environ, PYTHONPATH=str(REPO))
+        r = subprocess.run([sys.executable, "-m", "generator", "validate", str(filed), "--annotate", str(out)],
+                           capture_output=True, text=True, cwd=REPO, env=env, timeout=120, preexec_fn=lambda m=mask: os.umask(m))
+        assert r.returncode in (0, 1), r.stderr
+        r = subprocess.run([sys.executable, "-m", "generator", "rollup", "--period", "2022-05", "--form", "monthly-progress",
+                            "--db", srv.db, "--files", str(srv.files), "--out", str(out / "汇总.xlsx")],
+                           capture_output=True, text=True, cwd=REPO, env=env, timeout=120, preexec_fn=lambda m=mask: os.umask(m))
+        assert r.returncode == 0, r.stderr
+        made = sorted(out.iterdir())
+        assert len(made) == 2 and all((p.stat().st_mode & 0o777) == mode for p in made), [(p.name, oct(p.stat().st_mode)) for p in made]
+
+
+def test_the_status_board_keeps_its_unit_column_and_fits_a_phone(office_site, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from test_serve_browser import ARGS, CHROMIUM
+
+    srv, _, _ = office_site
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for width, height in ((1366, 768), (390, 844)):
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(srv.url + "/login")
+                page.fill("input[name=username]", "office")
+                page.fill("input[name=password]", PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_url("**/status")
+                for path in ("/status", "/rollup?form=monthly-progress&period=2022-07"):
+                    page.goto(srv.url + path)
+                    assert page.evaluate("document.documentElement.scrollWidth") <= width, (width, path)
+                page.goto(srv.url + "/status")
+                unit = page.locator("#status-matrix th.unit").first
+                before = unit.bounding_box()
+                box = "document.querySelector('#status-matrix').parentElement"
+                if width < 1000:  # on a phone the periods scroll sideways inside their box
+                    assert page.evaluate(f"{box}.scrollWidth > {box}.clientWidth")
+                page.evaluate(f"{box}.scrollLeft = 5000")
+                after = unit.bounding_box()
+                assert after["x"] == pytest.approx(before["x"], abs=1) and page.is_visible("#status-matrix th.unit >> nth=0")
+                last = page.locator("#status-matrix thead th").last.bounding_box()
+                assert last["x"] + last["width"] <= width + 1  # the last period scrolled into view
+                page.screenshot(path=str(tmp_path / f"status-{width}.png"))
+                page.close()
+        finally:
+            browser.close()
