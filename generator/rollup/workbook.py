@@ -154,6 +154,11 @@ def add_breakdown(wb, rollup) -> None:
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 30
     ws.column_dimensions["C"].width = 18
+    from openpyxl.utils import get_column_letter
+
+    for col in range(5, len(head) + 1):  # unit columns: room for a name on up to three lines
+        ws.column_dimensions[get_column_letter(col)].width = 12
+    ws.row_dimensions[1].height = 48
     _print_setup(ws)
 
 
