@@ -71,6 +71,8 @@ def add_arguments(parser):
     parser.add_argument("--workers", type=_whole(0, 64, "校验进程数"), default=None,
                         help="校验进程数（默认：CPU 核数，最多 4；0 表示在服务进程内校验）")
     parser.add_argument("--threads", type=_whole(1, 256, "线程数"), default=8, help="处理请求的线程数（默认 8，1–256）")
+    parser.add_argument("--db-pool", metavar="N", type=_whole(1, 1000, "数据库连接数"), default=None,
+                        help="本进程最多占用的数据库连接数（默认 12；多个进程共用 PostgreSQL 时，各进程之和须小于其 max_connections）")
     parser.add_argument("--office-name", metavar="名称", type=_text("汇总表的填报单位"), help="汇总表的填报单位（默认由专项行动的报送对象得出）")
     parser.add_argument("--trusted-proxy", metavar="IP", type=_address,
                         help="前置反向代理的地址：只信任来自该地址的 X-Forwarded-Proto/For 头（登录限制据此按真实客户端地址计算）")
@@ -82,9 +84,9 @@ def run(args):
 
     from generator.commands import project_or_exit
     from generator.commands._ledger import db_target, open_ledger
-    from generator.service.checking import Checker
+    from generator.validate.pool import Checker
     from generator.service.db import describe
-    from generator.service.schedule import ScheduleError, load_schedule
+    from generator.service.slots import ScheduleError, load_schedule
     from generator.service.web import Service, create_app
 
     project = project_or_exit(args)
@@ -94,7 +96,7 @@ def run(args):
         print(f"yaojian serve：{exc}", file=sys.stderr)
         return 1
     workers = args.workers if args.workers is not None else min(4, os.cpu_count() or 1)
-    ledger = open_ledger(args)
+    ledger = open_ledger(args, pool=args.db_pool)
     folders = ledger.store.claim()  # and remove the temp folders of servers that are gone
     files = ledger.sweep_orphans()
     from generator.service.sessions import Sessions

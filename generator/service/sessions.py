@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from generator.service import db
 from generator.service.ledger import Ledger, parse_stamp, stamp, utcnow
-from generator.service.schema import sessions
+from generator.service.tables import sessions
 
 IDLE = timedelta(hours=2)
 ABSOLUTE = timedelta(hours=8)

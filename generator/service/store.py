@@ -83,8 +83,7 @@ def _fsync_dir(folder: Path) -> None:
 class FileStore:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
-        self.tmp = self.root / "tmp"
-        self.tmp.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.root / "tmp"  # made on the first upload: opening the ledger creates nothing
         self._own: Path | None = None  # this process's claimed temp folder
         self._lock_fd: int | None = None
 
@@ -99,6 +98,7 @@ class FileStore:
     @contextmanager
     def receive(self, stream: BinaryIO, filename: str | None, limit: int | None = None) -> Iterator[Incoming]:
         """Copy a stream into a private temp file, hashing it; removed again on exit."""
+        self.tmp.mkdir(parents=True, exist_ok=True)
         folder = (self._own or self.tmp) / secrets.token_hex(12)
         folder.mkdir()
         name = safe_filename(filename)
@@ -154,6 +154,7 @@ class FileStore:
         import fcntl
 
         removed = self.sweep()
+        self.tmp.mkdir(parents=True, exist_ok=True)
         token = f"{os.getpid()}-{secrets.token_hex(6)}"
         making = self.tmp / f"claim-{token}"  # locked before it gets its server- name
         making.mkdir()
@@ -174,6 +175,8 @@ class FileStore:
 
     def live_servers(self) -> int:
         """How many other server processes hold a temp folder here now."""
+        if not self.tmp.is_dir():
+            return 0
         return sum(1 for folder in self.tmp.glob("server-*") if folder != self._own and _held(folder))
 
     def sweep(self, older_than: float = 24 * 3600) -> int:
@@ -181,6 +184,8 @@ class FileStore:
         loose ones (from tools, or older versions) after `older_than` seconds."""
         removed = 0
         cutoff = time.time() - older_than
+        if not self.tmp.is_dir():
+            return 0
         for folder in self.tmp.iterdir():
             try:
                 if folder == self._own:
@@ -198,6 +203,8 @@ class FileStore:
 
     def stored(self) -> Iterator[tuple[str, Path]]:
         """(sha256, path) of every stored file."""
+        if not self.root.is_dir():
+            return
         for sub in self.root.iterdir():
             if len(sub.name) == 2 and sub.is_dir():
                 for path in sub.iterdir():

@@ -38,7 +38,7 @@ def late_export(fmt: str):
     board = status_mod.board(service.ledger, service.schedule, service.now(), _slots_for(period))
     titles = {s.form: s.title for s in service.schedule.slots}
     titles = {form: service.schedule.form_titles.get(form, form) for form in titles}
-    from generator.service.schedule import office_date
+    from generator.service.slots import office_date
 
     stamp = office_date(service.now()).strftime("%Y%m%d")
     if fmt == "csv":
@@ -59,7 +59,7 @@ def _rollup_slot():
         if slot is None:
             abort(404)
         return slot
-    from generator.service.schedule import office_date
+    from generator.service.slots import office_date
 
     today = office_date(g.service.now())
     past = [s for s in schedule.slots_of(form_id) if s.due <= today]
