@@ -26,18 +26,11 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
-def project_m():
-    from generator.project import Project
-
-    return Project(REPO)
-
-
-@pytest.fixture(scope="module")
-def good_book(project_m):
+def good_book(project):
     import random
 
-    form = monthly_form(project_m)
-    return workbook_bytes(project_m, form, random_document(form, "区公安局", "2022-05-31", random.Random(5)))
+    form = monthly_form(project)
+    return workbook_bytes(project, form, random_document(form, "区公安局", "2022-05-31", random.Random(5)))
 
 
 @pytest.fixture(scope="module")
@@ -414,7 +407,7 @@ FORMULA_UNIT = '=HYPERLINK("http://example.invalid","点我")'
 
 
 @pytest.fixture(scope="module")
-def office_site(tmp_path_factory, project_m):
+def office_site(tmp_path_factory, project):
     """区公安局 files May and June, 区卫健委 only May, the unit named like a formula files
     May, and 区市场监管局 files May with errors: all over HTTP to a real server."""
     import random
@@ -425,7 +418,7 @@ def office_site(tmp_path_factory, project_m):
         add_account(db, tmp / "files", username, PASSWORD, unit=unit)
     add_account(db, tmp / "files", "office", PASSWORD)
     srv = start_server(tmp, "--workers", "1", db=db)
-    form = monthly_form(project_m)
+    form = monthly_form(project)
     rng = random.Random(12)
     docs = {}
     docs["gaj", "2022-05"] = random_document(form, "区公安局", "2022-05-31", rng)
@@ -435,7 +428,7 @@ def office_site(tmp_path_factory, project_m):
     bad = random_document(form, "区市场监管局", "2022-05-31", rng)
     bad["tables"]["drug"]["rows"]["inspection"]["total"] = 99999
     for (user, period), doc in [*docs.items(), (("scj", "2022-05"), bad)]:
-        r = logged_in(srv, user).upload(workbook_bytes(project_m, form, doc), f"{period}.xlsx", period=period)
+        r = logged_in(srv, user).upload(workbook_bytes(project, form, doc), f"{period}.xlsx", period=period)
         assert r.status == 200, r.text[:300]
     yield srv, docs, form
     srv.stop()
@@ -446,7 +439,7 @@ def visible_text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 
 
-def test_cumulative_charts_carry_each_units_latest_figure_forward(office_site, project_m):
+def test_cumulative_charts_carry_each_units_latest_figure_forward(office_site, project):
     from generator.service.figures import table_figures
 
     srv, docs, form = office_site
@@ -510,7 +503,7 @@ def io_bytes(data: bytes):
     return io.BytesIO(data)
 
 
-def test_no_workbook_the_service_writes_holds_a_formula_but_the_forms_own_totals(office_site, project_m):
+def test_no_workbook_the_service_writes_holds_a_formula_but_the_forms_own_totals(office_site, project):
     from openpyxl import load_workbook
 
     from generator.rollup.workbook import BREAKDOWN_SHEET, _blank
@@ -521,7 +514,7 @@ def test_no_workbook_the_service_writes_holds_a_formula_but_the_forms_own_totals
     assert rollup.status == 200 and rollup.body[:2] == b"PK"
     sheets = sheet_xml(rollup.body)
     assert "<f>" not in sheets[BREAKDOWN_SHEET] and "<f " not in sheets[BREAKDOWN_SHEET]
-    blank = _blank(form, project_m)
+    blank = _blank(form, project)
     own = {(ws.title, c.coordinate) for ws in blank.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"}
     got = load_workbook(io_bytes(rollup.body))
     found = {(ws.title, c.coordinate) for ws in got.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"}
@@ -569,7 +562,7 @@ def test_the_chase_list_is_named_and_split_truthfully(office_site):
     assert "%E5%82%AC%E6%8A%A5%E5%90%8D%E5%8D%95" in csv.header("content-disposition")
 
 
-def test_clerk_pages_show_no_english(office_site, project_m):
+def test_clerk_pages_show_no_english(office_site, project):
     from generator.findings import catalogue
 
     srv, _, form = office_site
@@ -588,12 +581,12 @@ def test_clerk_pages_show_no_english(office_site, project_m):
     assert "〔合计与各环节之和不符〕" in visible_text(pages[-1].text)
 
 
-def test_annotated_copies_and_rollups_follow_the_umask(tmp_path, office_site, project_m):
+def test_annotated_copies_and_rollups_follow_the_umask(tmp_path, office_site, project):
     from conftest import run_cli  # noqa: F401 - the CLI as the tests run it elsewhere
 
     srv, docs, form = office_site
     filed = tmp_path / "五月.xlsx"
-    filed.write_bytes(workbook_bytes(project_m, form, docs["gaj", "2022-05"]))
+    filed.write_bytes(workbook_bytes(project, form, docs["gaj", "2022-05"]))
     for mask, mode in ((0o022, 0o644), (0o027, 0o640)):
         out = tmp_path / f"out{mask:o}"
         out.mkdir()

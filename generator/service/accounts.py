@@ -75,14 +75,15 @@ class Account:
         return self.role == "office"
 
 
-def _select():
+def account_query():
+    """Accounts with their unit's name (the columns `as_account` reads)."""
     return sa.select(
         accounts.c.id, accounts.c.username, accounts.c.role, accounts.c.unit_id, units.c.name.label("unit"),
         accounts.c.disabled, accounts.c.password_hash, accounts.c.created_at,
     ).select_from(accounts.outerjoin(units, units.c.id == accounts.c.unit_id))
 
 
-def _account(row) -> Account:
+def as_account(row) -> Account:
     return Account(row.id, row.username, row.role, row.unit_id, row.unit, bool(row.disabled), row.password_hash, row.created_at)
 
 
@@ -121,17 +122,17 @@ class Accounts:
 
     def get(self, username: str) -> Account | None:
         with db.read(self.engine) as conn:
-            row = conn.execute(_select().where(accounts.c.username == username)).first()
-        return _account(row) if row else None
+            row = conn.execute(account_query().where(accounts.c.username == username)).first()
+        return as_account(row) if row else None
 
     def by_id(self, account_id: int) -> Account | None:
         with db.read(self.engine) as conn:
-            row = conn.execute(_select().where(accounts.c.id == account_id)).first()
-        return _account(row) if row else None
+            row = conn.execute(account_query().where(accounts.c.id == account_id)).first()
+        return as_account(row) if row else None
 
     def all(self) -> list[Account]:
         with db.read(self.engine) as conn:
-            return [_account(r) for r in conn.execute(_select().order_by(accounts.c.role.desc(), units.c.name, accounts.c.username))]
+            return [as_account(r) for r in conn.execute(account_query().order_by(accounts.c.role.desc(), units.c.name, accounts.c.username))]
 
     def set_password(self, username: str, password: str) -> None:
         check_password_strength(password)

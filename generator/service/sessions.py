@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from generator.service import db
 from generator.service.ledger import Ledger, parse_stamp, stamp, utcnow
-from generator.service.tables import sessions
+from generator.service.tables import accounts, sessions
 
 IDLE = timedelta(hours=2)
 ABSOLUTE = timedelta(hours=8)
@@ -52,25 +52,28 @@ class Sessions:
         return token
 
     def account(self, token: str | None, now: datetime | None = None):
-        """The enabled account of a live session, or None (unknown, ended, idle or too old)."""
-        from generator.service.accounts import Accounts
+        """The enabled account of a live session, or None (unknown, ended, idle or too old).
+        One read per request (the session and its account together)."""
+        from generator.service.accounts import account_query, as_account
 
         if not token or not isinstance(token, str) or len(token) > 200:
             return None
         now = now or utcnow()
         key = _key(token)
+        query = account_query().add_columns(sessions.c.created_at.label("session_created"), sessions.c.seen_at).join(
+            sessions, sessions.c.account_id == accounts.c.id).where(sessions.c.id == key)
         with db.read(self.engine) as conn:
-            row = conn.execute(sa.select(sessions.c.account_id, sessions.c.created_at, sessions.c.seen_at)
-                               .where(sessions.c.id == key)).first()
+            row = conn.execute(query).first()
         if row is None:
             return None
-        if now - parse_stamp(row.created_at) > ABSOLUTE or now - parse_stamp(row.seen_at) > IDLE:
+        seen = parse_stamp(row.seen_at)
+        if now - parse_stamp(row.session_created) > ABSOLUTE or now - seen > IDLE:
             self.end(token)
             return None
-        account = Accounts(self.ledger).by_id(row.account_id)
-        if account is None or account.disabled:
+        account = as_account(row)
+        if account.disabled:
             return None
-        if now - parse_stamp(row.seen_at) > TOUCH_EVERY:
+        if now - seen > TOUCH_EVERY:
             with db.write(self.engine) as conn:
                 conn.execute(sa.update(sessions).where(sessions.c.id == key).values(seen_at=stamp(now)))
         return account
