@@ -2,7 +2,7 @@
 
     python bench/validate.py [--n 1000] [--unique 40] [--dir DIR] [--procs 2]
 
-Makes realistic filed monthly workbooks (附件1) as Excel saves them: the forms engineer's
+Makes realistic filed monthly workbooks (附件1) as Excel saves them: the
 blank template filled through the layout with random, mostly consistent figures (5–30
 cases in 表1, ~1,000 filled cells), then saved again by LibreOffice headless, which
 writes shared strings, styles and cached formula results as Excel/WPS do.  UNIQUE

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -64,6 +63,7 @@ class SchemaSet:
 
         self.folder = folder
         self.schemas: dict[str, dict] = {}
+        self._validators: dict[str, Any] = {}
         resources = []
         for path in sorted(folder.rglob("*.schema.json")):
             schema = json.loads(path.read_text(encoding="utf-8"))
@@ -74,11 +74,15 @@ class SchemaSet:
                 resources.append((name, Resource.from_contents(schema)))
         self.registry = Registry().with_resources(resources)
 
-    @lru_cache(maxsize=None)
     def validator(self, name: str):
-        from jsonschema import Draft202012Validator, FormatChecker
+        """The compiled validator of one schema, made once per SchemaSet."""
+        hit = self._validators.get(name)
+        if hit is None:
+            from jsonschema import Draft202012Validator, FormatChecker
 
-        return Draft202012Validator(self.schemas[name], registry=self.registry, format_checker=FormatChecker())
+            hit = self._validators[name] = Draft202012Validator(self.schemas[name], registry=self.registry,
+                                                                format_checker=FormatChecker())
+        return hit
 
     def check(self, source: Source, name: str) -> list[Finding]:
         validator = self.validator(name)

@@ -83,3 +83,17 @@ def test_page_rows_follow(drifted):
     assert "现场检查（件）" not in drug
     device = page[page.index("{ #device }"):]
     assert "热线举报" not in device and "现场检查（件）" in device
+
+
+def test_the_definition_schema_names_the_kinds_the_model_knows():
+    """Field and rule kinds are written once in the model; the definition schema (data,
+    read by `yaojian check`) must allow exactly those."""
+    import json
+    from pathlib import Path
+
+    from generator.forms.model import FIELD_KINDS, RULE_PLACES
+
+    schema = json.loads((Path(__file__).resolve().parents[1] / "schemas" / "form-definition.schema.json").read_text("utf-8"))
+    defs = schema["$defs"]
+    assert defs["field"]["properties"]["kind"]["enum"] == list(FIELD_KINDS)
+    assert sorted(defs["rule"]["properties"]["kind"]["enum"]) == sorted(RULE_PLACES)

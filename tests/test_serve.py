@@ -97,7 +97,6 @@ def test_upload_shows_findings_and_keeps_every_version(server, books):
 
 
 def test_the_annotated_workbook_marks_the_bad_cells(server, books):
-    pytest.importorskip("generator.xlsx.annotate", reason="the reader's annotate has not landed")
     c = unit_client(server)
     r = c.upload(books["bad"], "坏表.xlsx")
     sid = submission_id(r)

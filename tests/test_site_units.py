@@ -1,14 +1,13 @@
 """The site's small parts on their own: Markdown escaping, deadlines, flow layout, the
-page registry's extension points."""
+page registry."""
 
 from __future__ import annotations
 
 import html
 import re
-import sys
-import types
 import xml.etree.ElementTree as ET
 from datetime import date
+from pathlib import Path
 
 import markdown
 import pytest
@@ -16,7 +15,9 @@ import pytest
 from generator.site import deadlines as dl
 from generator.site import flow, registry
 from generator.site.md import esc, table
-from generator.site.page import File, Page, relative_url
+from generator.site.page import Page, relative_url
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _render(md: str) -> str:
@@ -102,47 +103,30 @@ def test_page_rejects_bad_paths_and_sections():
         Page("x.md", "x", "", "nowhere")
 
 
-def test_missing_provider_module_means_placeholder():
-    assert registry.optional("generator.no_such_module.site", "pages") is None
+def test_form_pages_come_first_and_other_pages_link_to_them(tmp_path, site_project):
+    """The 报表 section is made from the form definitions before the other pages, so a
+    link to a form goes to its page; the blank workbook and schema land in the docs folder."""
+    import shutil
 
-
-def test_a_provider_module_plugs_in(monkeypatch, site_project):
-    """A module `generator.site.forms` with `pages` and `write_workbooks` replaces the placeholder."""
     from generator import content as content_mod
     from generator.project import Project
     from generator.site.context import build_context
 
-    module = types.ModuleType("generator.site.forms")
-
-    def pages(project, content):
-        return [Page("forms/index.md", "报表", "# 报表\n\n- [月报](/forms/monthly-progress.md)\n", "forms"),
-                Page("forms/monthly-progress.md", "月报", "# 月报\n\n[下载](/downloads/monthly-progress.xlsx)\n",
-                     "forms"),
-                File("forms/readme.txt", b"x")]
-
-    def write_workbooks(project, out_dir):
-        (out_dir / "monthly-progress.xlsx").write_bytes(b"PK")
-
-    module.pages, module.write_workbooks = pages, write_workbooks
-    monkeypatch.setitem(sys.modules, "generator.site.forms", module)
-
-    project = Project(site_project)
+    root = tmp_path / "proj"
+    shutil.copytree(site_project, root)
+    shutil.copy(REPO / "forms" / "monthly-progress.yaml", root / "forms" / "monthly-progress.yaml")
+    project = Project(root)
     ctx = build_context(project, content_mod.load(project), date(2022, 6, 15))
+    assert ctx.form_link("monthly-progress").endswith("(/forms/index.md)")
     collected = registry.collect(ctx)
-    assert collected.providers["forms"] == "generator.site.forms"
-    assert ctx.form_link("monthly-progress") == "[monthly-progress](/forms/monthly-progress.md)"
+    assert ctx.form_link("monthly-progress").endswith("(/forms/monthly-progress.md)")
     nav = registry.nav(collected.pages)
-    assert {"报表": ["forms/index.md", {"月报": "forms/monthly-progress.md"}]} in nav
-    assert [f.path for f in collected.files if f.path.startswith("forms/")] == ["forms/readme.txt"]
-
-
-def test_provider_that_fails_to_import_is_not_hidden(monkeypatch):
-    def broken(name, *a, **k):
-        raise ModuleNotFoundError("No module named 'openpyxl_typo'", name="openpyxl_typo")
-
-    monkeypatch.setattr(registry.importlib, "import_module", broken)
-    with pytest.raises(ModuleNotFoundError):
-        registry.optional("generator.site.forms", "pages")
+    forms_nav = next(entry["报表"] for entry in nav if "报表" in entry)
+    assert forms_nav[0] == "forms/index.md" and "forms/monthly-progress.md" in forms_nav[1].values()
+    docs = tmp_path / "docs"
+    registry.write_files(project, docs)
+    assert (docs / "downloads" / "monthly-progress.xlsx").read_bytes()[:2] == b"PK"
+    assert (docs / "schemas" / "forms" / "monthly-progress.schema.json").is_file()
 
 
 def test_pages_kept_out_of_the_navigation_still_build_strictly(tmp_path, site_project):
@@ -155,7 +139,7 @@ def test_pages_kept_out_of_the_navigation_still_build_strictly(tmp_path, site_pr
              Page("forms/index.md", "报表", "# 报表\n", "forms"),
              Page("forms/hidden.md", "隐藏", "# 隐藏\n\n只在链接里出现。\n", "forms", nav=False)]
     docs = tmp_path / "docs"
-    write_docs(docs, Collected(pages, [], {}))
+    write_docs(docs, Collected(pages, []))
     site = tmp_path / "site"
     problems = run_mkdocs(Project(site_project), docs, site, nav(pages), ["forms/hidden.md"])
     assert problems == []

@@ -27,7 +27,7 @@ def test_bytes_and_name(filed):
 
 
 def test_document_matches_the_forms_schema(filed):
-    """The document the service and the roll-up keep is what the forms engineer's schema
+    """The document the service and the roll-up keep is what the form's generated schema
     describes (checked here with the other implementation, python-jsonschema)."""
     import json
 

@@ -208,19 +208,6 @@ class Finding(_Record):
         params.setdefault("expected", self.expected)
         return render(self._variant().get("remedy", self.kind.remedy), params)
 
-    def where(self) -> str:
-        """The location in the form's own words: 表2 · 现场检查（件）× 经营 (E7)."""
-        parts = []
-        if self.sheet:
-            parts.append(self.sheet)
-        label = " × ".join(p for p in (self.row, self.column) if p)
-        if label:
-            parts.append(label)
-        text = " · ".join(parts)
-        if self.cell:
-            text = f"{text}（{self.cell}）" if text else self.cell
-        return text
-
     def to_dict(self) -> dict[str, Any]:
         """The finding as the JSON report contract has it."""
         out: dict[str, Any] = {"code": self.code, "severity": self.severity}

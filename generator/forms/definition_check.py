@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.findings import Finding
+from generator.forms.describe import KIND_ZH
+from generator.forms.model import (CASES_WITHIN_BANDS, CHOICE_KINDS, FIELD_KINDS, FLAG_MATCHES_THRESHOLD, NUMBER_KINDS,
+                                   RULE_PLACES, SAME_COUNT)
 from generator.forms.pointers import check_pointers
 from generator.forms.raw import RawRow, columns, get, grid_rows, items, key_area_rows, sections
 from generator.schemacheck import suggest
@@ -26,12 +29,7 @@ from generator.yamlsrc import Source, SourceError, load as load_yaml
 
 SCHEMA = "form-definition.schema.json"
 _CLAUSE_REF = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*#[a-z0-9]+(-[a-z0-9]+)*$")
-HEADER_KINDS = ("text", "longtext", "date", "amount", "count")
-NUMBER_KINDS = ("amount", "count")
-CHOICE_KINDS = ("choice", "multi")
-KIND_ZH = {"count": "件数", "amount": "金额"}
-# Where each rule kind may be written: the kind of table, or "form" for the top-level rules.
-RULE_PLACES = {"same-count": "grid", "flag-matches-threshold": "cases", "cases-within-bands": "form"}
+HEADER_KINDS = tuple(k for k in FIELD_KINDS if k not in CHOICE_KINDS)
 PLACE_ZH = {"grid": "grid 表的 rules", "cases": "cases 表的 rules", "form": "报表顶层的 rules"}  # "…只能写在 X 中"
 
 
@@ -213,7 +211,7 @@ class _Definition:
             self._unique([(r.path + ("id",), r.id) for r in ka_rows])
             self._parts(ka_rows)
         for rp, rule in items(t.get("rules"), path + ("rules",)):
-            if self._placed(rp, rule, "grid") and rule.get("kind") == "same-count":
+            if self._placed(rp, rule, "grid") and rule.get("kind") == SAME_COUNT:
                 for side in ("a", "b"):
                     self._selector(rp + (side,), rule.get(side), t, rows)
 
@@ -269,7 +267,7 @@ class _Definition:
                 picked.append((path + ("rows", i), by_id[rid]))
         for at, r in picked:
             if r.kind != "count":
-                self._rule(at, "same-count", f"只比较件数，「{r.label}」是{KIND_ZH.get(r.kind, str(r.kind))}")
+                self._rule(at, SAME_COUNT, f"只比较件数，「{r.label}」是{KIND_ZH.get(r.kind, str(r.kind))}")
 
     # cases tables
     def _cases(self, path: tuple, t: dict) -> None:
@@ -279,7 +277,7 @@ class _Definition:
             self._field(p, f)
         by_id = {f.get("id"): f for _, f in fields if isinstance(f.get("id"), str)}
         for rp, rule in items(t.get("rules"), path + ("rules",)):
-            if not (self._placed(rp, rule, "cases") and rule.get("kind") == "flag-matches-threshold"):
+            if not (self._placed(rp, rule, "cases") and rule.get("kind") == FLAG_MATCHES_THRESHOLD):
                 continue
             self._field_ref(rp + ("field",), rule.get("field"), by_id, NUMBER_KINDS, rule["kind"], "金额或件数字段")
             flag = rule.get("flag")
@@ -317,7 +315,7 @@ class _Definition:
 
     # rules across tables
     def _form_rule(self, path: tuple, rule: dict) -> None:
-        if not (self._placed(path, rule, "form") and rule.get("kind") == "cases-within-bands"):
+        if not (self._placed(path, rule, "form") and rule.get("kind") == CASES_WITHIN_BANDS):
             return
         kind = rule["kind"]
         cases_id = rule.get("cases")

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.forms.model import Column, Field, Form, KeyAreas, Row, Rule, Table
-
-SLASH = "/"
-TICK_TEXT = "√"
+from generator.findings import SEVERITY_ZH as _SEVERITY_ZH
+from generator.forms.model import (CASES_WITHIN_BANDS, FLAG_MATCHES_THRESHOLD, NUMBER_KINDS, SAME_COUNT, TICK, Column,
+                                   Field, Form, KeyAreas, Row, Rule, Table)
 
 KIND_ZH = {"count": "件数", "amount": "金额"}
 FIELD_KIND_ZH = {
@@ -25,7 +24,7 @@ FIELD_KIND_ZH = {
     "choice": "单选（勾选一项）",
     "multi": "多选",
 }
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": ""}
+SEVERITY_ZH = {**_SEVERITY_ZH, "info": ""}
 CUMULATIVE_NOTE = "填截至填表日期的累计数。"
 
 
@@ -84,7 +83,7 @@ def column_relation(ka: KeyAreas, column: Column) -> str:
 
 def field_rule(f: Field) -> str:
     """How to fill a field of the header or of a case, in one sentence."""
-    if f.kind in ("count", "amount"):
+    if f.kind in NUMBER_KINDS:
         return cell_rule(f.kind, f.unit)
     if f.kind == "date":
         return "日期，写作“年-月-日”。" + ("" if f.required else "可以不填。")
@@ -92,10 +91,10 @@ def field_rule(f: Field) -> str:
         need = "必填" if f.required else "可以不填"
         return f"{need}，最多 {f.text_limit} 字。"
     if f.kind == "choice":
-        return f"勾选一项（在该项下选“{TICK_TEXT}”），只能勾选一项。"
+        return f"勾选一项（在该项下选“{TICK}”），只能勾选一项。"
     if f.kind == "multi":
         least = f"至少勾选 {f.min} 项" if f.min else "可以都不勾选"
-        return f"可多选（在各项下选“{TICK_TEXT}”），{least}。"
+        return f"可多选（在各项下选“{TICK}”），{least}。"
     return ""
 
 
@@ -137,12 +136,12 @@ def describe_rule(form: Form, table: Table | None, rule: Rule) -> RuleText:
     """A declared rule in plain Chinese, from its kind and parameters."""
     p = rule.params
     scope = table.heading if table is not None else ""
-    if rule.kind == "same-count" and table is not None:
+    if rule.kind == SAME_COUNT and table is not None:
         a, b = _rows_text(table, p["a"]), _rows_text(table, p["b"])
         text = (f"{a}之和与{b}之和统计的是同一批案件，应当相等；逐栏比较（{_data_columns(table)}），"
                 "填“/”的格不计入。")
         return RuleText(scope, text, rule.severity or "warning")
-    if rule.kind == "flag-matches-threshold" and table is not None:
+    if rule.kind == FLAG_MATCHES_THRESHOLD and table is not None:
         f = table.field(p["field"])
         flag_field = table.field(p["flag"]["field"])
         option = flag_field.option(p["flag"]["option"])
@@ -150,7 +149,7 @@ def describe_rule(form: Form, table: Table | None, rule: Rule) -> RuleText:
         text = (f"{quote(f.label)}达到 {amount}的案件，应在{quote(flag_field.label)}中勾选{quote(option.label)}；"
                 f"勾选了{quote(option.label)}的案件，{quote(f.label)}应达到 {amount}。")
         return RuleText(scope, text, rule.severity or "error")
-    if rule.kind == "cases-within-bands":
+    if rule.kind == CASES_WITHIN_BANDS:
         cases = form.table(p["cases"])
         category = cases.field(p["category"])
         value = cases.field(p["value"])

@@ -13,8 +13,9 @@ from __future__ import annotations
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from generator.forms import describe as d
-from generator.forms.layout import TICK, SheetLayout
-from generator.forms.model import Field, Form, Table
+from generator.forms.keys import ROWS, CaseKey, GridKey, HeaderKey, Key
+from generator.forms.layout import SheetLayout
+from generator.forms.model import NUMBER_KINDS, TEXT_LIMITS, TICK, Field, Form, Table
 
 # Excel's limits on a validation's texts.
 PROMPT_TITLE_MAX, PROMPT_MAX, ERROR_TITLE_MAX, ERROR_MAX = 32, 255, 32, 225
@@ -61,20 +62,20 @@ class Input:
 def _field_input(f: Field) -> Input:
     rule = d.field_rule(f)
     hint = f.hint or ""
-    if f.kind in ("count", "amount"):
+    if f.kind in NUMBER_KINDS:
         return Input(f.kind, f"{f.label}（{f.unit}）" if f.unit else f.label, hint + rule, d.cell_error(f.kind), f.unit, f)
     if f.kind == "date":
         return Input("date", f.label, (hint or "") + rule, "请填写有效日期，格式如 2022-06-30。", field=f)
     return Input(f.kind, f.label, (hint + " " if hint else "") + rule, f"最多 {f.text_limit} 字。", field=f, limit=f.text_limit)
 
 
-def meanings(form: Form, sheet: SheetLayout) -> dict[tuple, Input]:
+def meanings(form: Form, sheet: SheetLayout) -> dict[Key, Input]:
     """The meaning of every input place on a sheet, by key."""
-    out: dict[tuple, Input] = {}
+    out: dict[Key, Input] = {}
     t = sheet.table
     for key in sheet.inputs:
-        if key[0] == "header":
-            out[key] = _field_input(form.header_field(key[1]))
+        if isinstance(key, HeaderKey):
+            out[key] = _field_input(form.header_field(key.field))
         elif t is not None and t.kind == "grid":
             out[key] = _grid_input(t, key)
         elif t is not None and t.kind == "cases":
@@ -84,21 +85,20 @@ def meanings(form: Form, sheet: SheetLayout) -> dict[tuple, Input]:
             if t.none_answers:
                 note = "没有内容或与上次报告一致的，填" + "或".join(f"“{a}”" for a in t.none_answers) + "。"
             out[key] = Input("section", "填写本部分", f"在此格内填写本部分内容（可换行：Alt+Enter）。{note}",
-                              "最多 30000 字。", limit=30000)
+                              f"最多 {TEXT_LIMITS['longtext']} 字。", limit=TEXT_LIMITS["longtext"])
     return out
 
 
-def _grid_input(t: Table, key: tuple) -> Input:
-    _, part, row_id, col_id = key
-    if part == "rows":
-        row = t.row(row_id)
-        column = t.column(col_id)
+def _grid_input(t: Table, key: GridKey) -> Input:
+    if key.block == ROWS:
+        row = t.row(key.row)
+        column = t.column(key.column)
         relation = d.row_relation(t, row)
         extra = ""
     else:
         ka = t.key_areas
-        row = ka.row(row_id)
-        column = ka.column(col_id)
+        row = ka.row(key.row)
+        column = ka.column(key.column)
         relation = d.column_relation(ka, column)
         whole = d.ka_row_whole(ka, row)
         extra = f"是{d.quote(whole.label)}的一部分。" if whole else ""
@@ -109,12 +109,11 @@ def _grid_input(t: Table, key: tuple) -> Input:
     return Input(row.kind, row.label, prompt, d.cell_error(row.kind), row.unit)
 
 
-def _case_input(t: Table, key: tuple) -> Input:
-    _, _, field_id, option_id = key
-    f = t.field(field_id)
-    if option_id is None:
+def _case_input(t: Table, key: CaseKey) -> Input:
+    f = t.field(key.field)
+    if key.option is None:
         return _field_input(f)
-    option = f.option(option_id)
+    option = f.option(key.option)
     how = "只能勾选一项" if f.kind == "choice" else (f"可多选，至少勾选 {f.min} 项" if f.min else "可多选")
     return Input("tick", f"{f.label}：{option.label}",
                   f"勾选请在下拉列表中选“{TICK}”，不勾选留空。{d.quote(f.label)}{how}。",

@@ -7,18 +7,15 @@ them as the expected template (and finds moved rows by label); the annotator and
 roll-up address cells through the same keys.  Positions never depend on content text, so
 the validator can lay out a form without loading content/.
 
-Input keys (also the paths of the filed document):
-- ("header", field_id)
-- (table_id, "rows", row_id, column_id)          grid cells; the 合计 cell has role "total"
-- (table_id, "key_areas", row_id, column_id)     重点领域案件 cells
-- (table_id, case_index, field_id, option_id)    表1 cells (option_id None unless a checkbox)
-- (table_id, section_id)                          free-text sections
+Each input and 合计 (role "total") carries its key (`generator.forms.keys`), which is also
+its path in the filed document.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.forms.keys import CaseKey, Key, SectionKey, header_key, key_area_key, row_key
 from generator.forms.model import Form, Table
 from generator.xlsx.refs import col_letters as column_letter
 
@@ -29,7 +26,6 @@ LABEL_COLUMNS = 3  # grid sheets: A group, B 其中 / row label, C row label
 CASES_HEADER_ROWS = (2, 3)
 CASES_TICK_WIDTH = 4.5
 CASES_WIDTHS = {"longtext": 40, "text": 16, "date": 12, "amount": 10, "count": 9}
-TICK = "√"
 
 
 def cover_note(form: Form) -> str:
@@ -55,7 +51,7 @@ class Place:
     text: str | None = None  # fixed text; None where it comes from a clause or is an input
     rows: int = 1  # merged extent
     cols: int = 1
-    key: tuple | None = None  # inputs and totals
+    key: Key | None = None  # inputs and totals
     clause: str | None = None  # "doc#clause" whose text this cell shows
     vertical: bool = False  # text stacked vertically (表1's checkbox headings, to keep the columns narrow)
 
@@ -90,7 +86,7 @@ class SheetLayout:
         return place
 
     @property
-    def inputs(self) -> dict[tuple, Place]:
+    def inputs(self) -> dict[Key, Place]:
         return {p.key: p for p in self.places if p.key is not None}
 
     @property
@@ -106,7 +102,7 @@ class FormLayout:
     def sheet(self, name: str) -> SheetLayout:
         return next(s for s in self.sheets if s.name == name)
 
-    def locate(self, key: tuple) -> tuple[SheetLayout, Place]:
+    def locate(self, key: Key) -> tuple[SheetLayout, Place]:
         for sheet in self.sheets:
             place = sheet.inputs.get(key)
             if place is not None:
@@ -141,7 +137,7 @@ def _cover(form: Form) -> SheetLayout:
     r = 3
     for f in form.header:
         s.add(Place(r, 1, "label", f.label))
-        s.add(Place(r, 2, "input", cols=COVER_WIDTH - 1, key=("header", f.id)))
+        s.add(Place(r, 2, "input", cols=COVER_WIDTH - 1, key=header_key(f.id)))
         if f.kind == "longtext":
             s.heights[r] = 90
         r += 1
@@ -190,7 +186,7 @@ def _grid(t: Table) -> SheetLayout:
                 s.add(Place(r, 3, "row", row.label))
             for i, c in enumerate(data_cols):
                 role = "total" if t.total is not None and c.id == t.total.id else "input"
-                s.add(Place(r, first + i, role, key=(t.id, "rows", row.id, c.id)))
+                s.add(Place(r, first + i, role, key=row_key(t.id, row.id, c.id)))
             r += 1
         if g.label is not None:
             s.add(Place(start, 1, "group", g.label, rows=r - start))
@@ -227,7 +223,7 @@ def _grid(t: Table) -> SheetLayout:
         for row in ka.rows:
             s.add(Place(r, 1, "row", row.label, cols=LABEL_COLUMNS))
             for i, c in enumerate(ka.columns):
-                s.add(Place(r, first + i, "input", key=(t.id, "key_areas", row.id, c.id)))
+                s.add(Place(r, first + i, "input", key=key_area_key(t.id, row.id, c.id)))
             r += 1
     s.widths = {1: 10, 2: 6, 3: 34, **{first + i: 11 for i in range(width)}}
     s.freeze = cell_ref(3, first)
@@ -252,7 +248,7 @@ def _cases(t: Table) -> SheetLayout:
                 s.add(Place(sub, col, "column", o.label, vertical=True))
                 widths[col] = CASES_TICK_WIDTH
                 for i in range(t.capacity):
-                    s.add(Place(first_input + i, col, "input", key=(t.id, i, f.id, o.id)))
+                    s.add(Place(first_input + i, col, "input", key=CaseKey(t.id, i, f.id, o.id)))
                 col += 1
         else:
             if f.unit:
@@ -262,7 +258,7 @@ def _cases(t: Table) -> SheetLayout:
                 s.add(Place(top, col, "column", f.label, rows=2))
             widths[col] = CASES_WIDTHS.get(f.kind, 14)
             for i in range(t.capacity):
-                s.add(Place(first_input + i, col, "input", key=(t.id, i, f.id, None)))
+                s.add(Place(first_input + i, col, "input", key=CaseKey(t.id, i, f.id, None)))
             col += 1
     s.places.insert(0, Place(1, 1, "title", t.heading, cols=col - 1))
     s.last_col = max(s.last_col, col - 1)
@@ -289,7 +285,7 @@ def _sections(form: Form, t: Table) -> SheetLayout:
         r += 1
         if section.fillable:
             s.add(Place(r, 1, "guidance", clause=section.clause, cols=SECTIONS_WIDTH))
-            s.add(Place(r + 1, 1, "input", cols=SECTIONS_WIDTH, key=(t.id, section.id)))
+            s.add(Place(r + 1, 1, "input", cols=SECTIONS_WIDTH, key=SectionKey(t.id, section.id)))
             s.heights[r + 1] = 120
             r += 3
     if t.none_note:

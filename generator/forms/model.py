@@ -20,17 +20,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
-from generator.yamlcache import parse_yaml, read_folder, stamp
+from generator.memo import Memo
+from generator.yamlcache import read_folder, stamp
 
+NA = "/"  # 不涉及: what a count or amount cell holds where the figure does not apply
+TICK = "√"  # a ticked checkbox
 CELL_KINDS = ("count", "amount")
 # Longest text a text field takes when its definition gives no max_length (an Excel cell
-# holds at most 32767 characters).
+# holds at most 32767 characters); a free-text section takes the longtext limit.
 TEXT_LIMITS = {"text": 200, "longtext": 30000}
-FIELD_KINDS = ("text", "longtext", "date", "amount", "count", "choice", "multi")
+NUMBER_KINDS = ("amount", "count")
+CHOICE_KINDS = ("choice", "multi")
+FIELD_KINDS = ("text", "longtext", "date", *NUMBER_KINDS, *CHOICE_KINDS)
 TABLE_KINDS = ("grid", "cases", "sections")
+# The rules a definition may declare, and where each is written: in a grid's or a cases
+# table's `rules`, or in the form's top-level `rules` ("form").
+SAME_COUNT, FLAG_MATCHES_THRESHOLD, CASES_WITHIN_BANDS = "same-count", "flag-matches-threshold", "cases-within-bands"
+RULE_PLACES = {SAME_COUNT: "grid", FLAG_MATCHES_THRESHOLD: "cases", CASES_WITHIN_BANDS: "form"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ class Field:
 
     @property
     def is_choice(self) -> bool:
-        return self.kind in ("choice", "multi")
+        return self.kind in CHOICE_KINDS
 
     def option(self, option_id: str) -> Option:
         return next(o for o in self.options if o.id == option_id)
@@ -151,6 +161,15 @@ class Section:
         return not self.sections
 
 
+def _content_key(obj) -> str:
+    """A digest of a definition object's content (its compared fields, recursively)."""
+    import hashlib
+    from dataclasses import fields
+
+    text = repr(tuple(getattr(obj, f.name) for f in fields(obj) if f.compare))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Table:
     id: str
@@ -176,6 +195,11 @@ class Table:
     sections: tuple[Section, ...] = ()
     none_answers: tuple[str, ...] = ()
     none_note: str | None = None
+
+    @cached_property
+    def content_key(self) -> str:
+        """What caches that outlive one Table object key by: a digest of the table."""
+        return _content_key(self)
 
     @property
     def heading(self) -> str:
@@ -215,6 +239,11 @@ class Form:
     instructions: str | None = None  # "doc#clause" of 填表须知
     changelog: tuple[dict, ...] = ()
     path: Path | None = field(default=None, compare=False)
+
+    @cached_property
+    def content_key(self) -> str:
+        """What caches that outlive one Form object key by: a digest of the definition."""
+        return _content_key(self)
 
     def table(self, table_id: str) -> Table:
         return next(t for t in self.tables if t.id == table_id)
@@ -356,11 +385,7 @@ def form_from_data(data: dict, path: Path | None = None) -> Form:
     )
 
 
-def load_form(path: Path) -> Form:
-    return form_from_data(parse_yaml(path.read_text(encoding="utf-8")), path)
-
-
-_MEMO: dict[tuple, dict[str, Form]] = {}
+_FOLDERS: Memo[dict[str, Form]] = Memo(8)
 
 
 def load_forms(folder: Path) -> dict[str, Form]:
@@ -368,6 +393,4 @@ def load_forms(folder: Path) -> dict[str, Form]:
     folder = Path(folder)
     files = stamp(folder)
     key = (str(folder.resolve()), json.dumps(files))
-    if key not in _MEMO:
-        _MEMO[key] = {f.id: f for f in (form_from_data(d, p) for p, d in read_folder(folder, "forms", files))}
-    return _MEMO[key]
+    return _FOLDERS.get(key, lambda: {f.id: f for f in (form_from_data(d, p) for p, d in read_folder(folder, "forms", files))})

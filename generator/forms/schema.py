@@ -34,7 +34,7 @@ import sys
 from pathlib import Path
 
 from generator.forms import describe as d
-from generator.forms.model import Field, Form, Row, Table
+from generator.forms.model import NUMBER_KINDS, TEXT_LIMITS, Field, Form, Row, Table
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FOLDER = "forms"  # under schemas/ (and site/schemas/)
@@ -217,7 +217,7 @@ def _field(f: Field, title: str) -> dict:
         desc = f"{f.hint}{desc}"
     if f.note:
         desc += f"说明：{f.note}"
-    if f.kind in ("count", "amount"):
+    if f.kind in NUMBER_KINDS:
         out = {"$ref": f"#/$defs/{f.kind}", "title": title, "description": desc}
         if not f.required:
             out = {
@@ -286,7 +286,7 @@ def _sections(t: Table, content) -> dict:
             "description": under + texts.guidance(section.clause) + none,
             "type": "string",
             "minLength": 1,
-            "maxLength": 30000,
+            "maxLength": TEXT_LIMITS["longtext"],
         }
     return {
         "title": t.heading or t.sheet,

@@ -27,6 +27,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 
 from generator.forms.cells import put, put_formula
 from generator.forms.inputs import Input, meanings
+from generator.forms.keys import row_key
 from generator.forms.layout import STAMP_FORM, STAMP_VERSION, FormLayout, Place, SheetLayout, cell_ref, layout
 from generator.forms.model import Form
 from generator.forms.texts import Texts
@@ -181,8 +182,7 @@ def _render_sheet(wb: Workbook, form: Form, sheet: SheetLayout, texts: Texts) ->
             ws.cell(place.row, place.col).number_format = "@"
         elif place.role == "total":
             t = sheet.table
-            _, _, row_id, _ = place.key
-            parts = [inputs[(t.id, "rows", row_id, c.id)].ref for c in t.columns]
+            parts = [inputs[row_key(t.id, place.key.row, c.id)].ref for c in t.columns]
             put_formula(ws.cell(place.row, place.col), total_formula(parts))
     _validations(ws, sheet, meaning)
     _dimensions(ws, sheet, texts)

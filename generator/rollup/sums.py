@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from generator.forms.model import Form, Table
+from generator.forms.keys import GridKey, key_area_key, row_key
+from generator.forms.model import NA, Form, Table
 
-NA = "/"
 MAX_CELL_TEXT = 32_000  # Excel holds 32,767 characters in a cell
 
 
@@ -38,7 +38,7 @@ class Filing:
 class Line:
     """One figure of the district's document and the units' values behind it."""
 
-    key: tuple  # layout key: (table, "rows"|"key_areas", row, column)
+    key: GridKey
     table: str
     row_label: str
     column_label: str
@@ -121,12 +121,12 @@ def _grid(t: Table, docs: list[dict], out: dict, lines: list[Line], skipped: lis
             skipped.extend(f"{units[i]}：{t.heading} {row.label} × {col.label} = {v!r}" for i, v in enumerate(values) if _is_odd(v))
             rows_out[row.id][col.id] = value
             parts_values.append(value)
-            lines.append(Line((t.id, "rows", row.id, col.id), t.heading, row.label, col.label, False, value, values))
+            lines.append(Line(row_key(t.id, row.id, col.id), t.heading, row.label, col.label, False, value, values))
         if t.total is not None:
             total, _ = sum_values(parts_values, row.kind)
             rows_out[row.id][t.total.id] = total
             unit_totals = [((tb.get("rows") or {}).get(row.id) or {}).get(t.total.id) for tb in tables]
-            lines.append(Line((t.id, "rows", row.id, t.total.id), t.heading, row.label, t.total.label, True, total, unit_totals))
+            lines.append(Line(row_key(t.id, row.id, t.total.id), t.heading, row.label, t.total.label, True, total, unit_totals))
     table_out: dict[str, Any] = {"rows": rows_out}
     if t.key_areas is not None:
         ka_out: dict[str, dict[str, Any]] = {}
@@ -138,7 +138,7 @@ def _grid(t: Table, docs: list[dict], out: dict, lines: list[Line], skipped: lis
                 skipped.extend(f"{units[i]}：{t.heading} {t.key_areas.title} {row.label} × {col.label} = {v!r}" for i, v in enumerate(values) if _is_odd(v))
                 ka_out[row.id][col.id] = value
                 label = col.label if not col.parent else f"{t.key_areas.column(col.parent).label} · {col.label}"
-                lines.append(Line((t.id, "key_areas", row.id, col.id), f"{t.heading} · {t.key_areas.title}", row.label, label, False, value, values))
+                lines.append(Line(key_area_key(t.id, row.id, col.id), f"{t.heading} · {t.key_areas.title}", row.label, label, False, value, values))
         table_out["key_areas"] = ka_out
     out[t.id] = table_out
 

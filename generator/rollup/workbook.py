@@ -19,30 +19,34 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from generator.forms.cells import append_row, put
+from generator.forms.keys import KEY_AREAS, ROWS, CaseKey, GridKey, SectionKey, header_key
 from generator.forms.layout import layout
-from generator.forms.model import Form
+from generator.forms.model import TICK, Form
+from generator.memo import Memo
 
 BREAKDOWN_SHEET = "各单位明细"
-TICK = "√"
 
 
-_BLANKS: dict[tuple[str, str, str], bytes] = {}
+_BLANKS: Memo[bytes] = Memo(8)
 
 
 def _blank(form: Form, project):
-    """The form's blank workbook (the one units download), loaded by openpyxl."""
+    """The form's blank workbook (the one units download), loaded by openpyxl; made again
+    when the definition or a content file (whose clauses it quotes) changes."""
     from openpyxl import load_workbook
 
-    key = (str(project.root), form.id, form.version)
-    data = _BLANKS.get(key)
-    if data is None:
+    def make() -> bytes:
         from generator import content as content_mod
         from generator.forms.workbook import build_workbook
 
         buf = io.BytesIO()
         build_workbook(form, content_mod.load(project)).save(buf)
-        data = _BLANKS[key] = buf.getvalue()
-    return load_workbook(io.BytesIO(data))
+        return buf.getvalue()
+
+    content = Path(project.content)
+    files = tuple((p.relative_to(content).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+                  for p in sorted(content.rglob("*.yaml"))) if content.is_dir() else ()
+    return load_workbook(io.BytesIO(_BLANKS.get((str(project.root), form.content_key, files), make)))
 
 
 def _as_date(value: Any) -> Any:
@@ -80,7 +84,7 @@ def fill(form: Form, document: dict, project, wb=None):
             places[key] = (sheet.name, place)
     header = document.get("header") or {}
     for f in form.header:
-        sheet, place = places[("header", f.id)]
+        sheet, place = places[header_key(f.id)]
         _put(wb[sheet], place.row, place.col, header.get(f.id), kind=f.kind)
     tables = document.get("tables") or {}
     for t in form.tables:
@@ -88,10 +92,10 @@ def fill(form: Form, document: dict, project, wb=None):
         if data is None:
             continue
         if t.kind == "grid":
-            for block in ("rows", "key_areas"):
+            for block in (ROWS, KEY_AREAS):
                 for row_id, cols in (data.get(block) or {}).items():
                     for col_id, value in (cols or {}).items():
-                        hit = places.get((t.id, block, row_id, col_id))
+                        hit = places.get(GridKey(t.id, block, row_id, col_id))
                         if hit is None:
                             continue
                         if hit[1].role == "total" and wb[hit[0]].cell(hit[1].row, hit[1].col).data_type == "f":
@@ -102,7 +106,7 @@ def fill(form: Form, document: dict, project, wb=None):
             _cases(wb, t, data, places)
         elif t.kind == "sections":
             for section_id, text in (data or {}).items():
-                hit = places.get((t.id, section_id))
+                hit = places.get(SectionKey(t.id, section_id))
                 if hit is not None:
                     _put(wb[hit[0]], hit[1].row, hit[1].col, text)
     return wb, totals
@@ -113,7 +117,7 @@ def _cases(wb, t, cases: list, places: dict) -> None:
     may run past the template's capacity; those rows take the first row's style)."""
     for i, case in enumerate(cases):
         for f in t.fields:
-            targets = [(o.id, places.get((t.id, 0, f.id, o.id))) for o in f.options] if f.is_choice else [(None, places.get((t.id, 0, f.id, None)))]
+            targets = [(o.id, places.get(CaseKey(t.id, 0, f.id, o.id))) for o in f.options] if f.is_choice else [(None, places.get(CaseKey(t.id, 0, f.id, None)))]
             value = case.get(f.id)
             for option_id, hit in targets:
                 if hit is None:

@@ -167,11 +167,6 @@ class Ledger:
             row = conn.execute(sa.select(units.c.id, units.c.name).where(units.c.id == unit_id)).first()
         return Unit(row.id, row.name) if row else None
 
-    def unit_by_name(self, name: str) -> Unit | None:
-        with db.read(self.engine) as conn:
-            row = conn.execute(sa.select(units.c.id, units.c.name).where(units.c.name == name)).first()
-        return Unit(row.id, row.name) if row else None
-
     def active_units(self) -> list[Unit]:
         """Units that owe filings: those with an enabled account, or with any filing."""
         from generator.service.tables import accounts

@@ -31,7 +31,6 @@ class BuildResult:
     generate_seconds: float = 0.0  # content -> Markdown pages and files
     mkdocs_seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # why mkdocs failed, its own words
-    providers: dict[str, str] = field(default_factory=dict)
 
 
 class _Collect(logging.Handler):
@@ -78,13 +77,12 @@ def build(
     content = result.check.content or content_mod.load(project)
     ctx = build_context(project, content, today or date.today())
     collected = registry.collect(ctx)
-    result.providers = collected.providers
     result.pages, result.files = len(collected.pages), len(collected.files)
 
     with tempfile.TemporaryDirectory(prefix="yaojian-docs-") as tmp:
         docs = Path(docs_dir) if docs_dir else Path(tmp) / "docs"
         write_docs(docs, collected)
-        registry.write_optional_files(project, docs)
+        registry.write_files(project, docs)
         result.generate_seconds = time.perf_counter() - t0
         site.parent.mkdir(parents=True, exist_ok=True)
         _clean_stale(site)

@@ -48,7 +48,7 @@ class SiteContext:
     content: Content
     today: date
     extracts: dict[str, list[Extract]] = field(default_factory=dict)
-    # Docs paths made by the optional providers (run first), e.g. "forms/monthly-progress.md".
+    # Docs paths made by the 报表 section (run first), e.g. "forms/monthly-progress.md".
     provided: set[str] = field(default_factory=set)
     _forms: dict | None = field(default=None, repr=False)
     # The content's views, computed once (Content recomputes them on every access).
@@ -96,14 +96,11 @@ class SiteContext:
         return page if page in self.provided else "forms/index.md"
 
     def forms(self) -> dict:
-        """The form definitions (generator.forms.model.Form by id); {} if none can be read."""
+        """The form definitions (generator.forms.model.Form by id); {} without a forms/ folder."""
         if self._forms is None:
-            try:
-                from generator.forms.model import load_forms
+            from generator.forms.model import load_forms
 
-                self._forms = load_forms(self.project.forms) if self.project.forms.is_dir() else {}
-            except ImportError:  # the forms library is not there (yet)
-                self._forms = {}
+            self._forms = load_forms(self.project.forms) if self.project.forms.is_dir() else {}
         return self._forms
 
     def form_title(self, form_id: str) -> str:

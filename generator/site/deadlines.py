@@ -109,6 +109,3 @@ def occurrences(deadline: dict | None) -> list[date]:
         year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
     return out
 
-
-def is_dated(deadline: dict | None) -> bool:
-    return bool(deadline) and deadline.get("kind") in ("absolute", "recurring")

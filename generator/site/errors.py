@@ -1,16 +1,15 @@
 """错误代码: every finding code of the catalogue (`generator.findings.areas()`), one anchor per
-code, so a message's [code] can be looked up.  The validator issue may provide its own
-page (`generator.findings.site.pages`); until then this one is built from the catalogue."""
+code, so a message's [code] can be looked up."""
 
 from __future__ import annotations
 
 import re
 
+from generator.findings import SEVERITY_ZH
 from generator.site.context import SiteContext
 from generator.site.md import esc, heading, table
 from generator.site.page import Page
 
-SEVERITY = {"error": "错误", "warning": "警告"}
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")  # a message template's slots, shown as …
 
 
@@ -28,7 +27,7 @@ def pages(ctx: SiteContext) -> list[Page]:
         for kind in area.kinds:
             rows.append([
                 f'<span id="{kind.code}"></span>`{kind.code}`',
-                SEVERITY.get(kind.severity, kind.severity),
+                SEVERITY_ZH.get(kind.severity, kind.severity),
                 esc(kind.title),
                 esc(kind.description or _PLACEHOLDER.sub("…", kind.message)),
                 esc(kind.remedy),

@@ -1,6 +1,6 @@
 """The 报表 section of the site: an index and one page per form, all from the definitions.
 
-The site's page registry (generator/site/registry.py) imports this module and calls:
+The site's page registry (generator/site/registry.py) calls:
 
 - `pages(project, content) -> list[Page]`: forms/index.md and forms/<FORM_ID>.md;
 - `write_workbooks(project, out_dir)`: the blank workbooks into site/downloads/;
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from generator.forms import describe as d
 from generator.forms.layout import cover_note
-from generator.forms.model import Form, Table, load_forms
+from generator.forms.model import TICK, Form, Table, load_forms
 from generator.site.deadlines import parse_date, zh_date
 from generator.site.md import esc
 from generator.site.md import table as _table
@@ -310,7 +310,7 @@ def _grid_guide(t: Table) -> str:
 
 
 def _cases_guide(t: Table) -> str:
-    text = (f"\n每个案件填一行（最多 {t.capacity} 行），没有案件的留空。复选项各占一栏，勾选的在该栏选“{d.TICK_TEXT}”。\n\n")
+    text = (f"\n每个案件填一行（最多 {t.capacity} 行），没有案件的留空。复选项各占一栏，勾选的在该栏选“{TICK}”。\n\n")
     rows = []
     for f in t.fields:
         rows.append([

@@ -1,101 +1,43 @@
-"""The page registry: who provides which pages and files of the site.
+"""The page registry: which module makes which pages and files of the site.
 
-Core providers live in this package and take the `SiteContext`.  Other parts of yaojian
-plug in by offering a module with plain functions; the build imports them when they exist
-and shows a placeholder page when they do not:
-
-``generator.site.forms`` (the forms issue)
-    ``pages(project, content) -> list[Page | File]``: the 报表 section (its index page
-    ``forms/index.md`` and one page per form).  Links to clauses may be written as
-    ``/documents/<doc>.md#<clause>``.
-    ``write_workbooks(project, out_dir: Path)``: blank workbooks, one ``FORM_ID.xlsx`` each;
-    ``out_dir`` is ``downloads/`` of the site.
-    ``write_schemas(project, out_dir: Path)``: JSON Schemas of filed forms; ``out_dir`` is
-    ``schemas/`` of the site.
-    ``field_options(project, ref: dict) -> list[str]``: the labels of a form field
-    (``{id, table, field}``), for criteria lists that point into a form (大案要案情形, 重点领域).
-    A form's page is ``forms/<FORM_ID>.md``: the other pages link there when it exists
-    (`SiteContext.form_link`), else to ``forms/index.md``.
-
-``generator.findings.site`` (the validator issue)
-    ``pages(project, content) -> list[Page | File]``: the 错误代码 section.  Until it
-    exists, the page is generated here from the findings catalogue.
-
-A provider that exists but fails to import is a bug and is not hidden behind a placeholder.
-Both kinds of provider return `Page`/`File` objects (see `generator.site.page`); files they
-write into ``out_dir`` are part of the docs folder, so pages may link to them
-(``/downloads/monthly-progress.xlsx``) and mkdocs checks those links.
+Every provider lives in this package.  The 报表 section (`forms`) runs first, so the
+other pages can link to what it made (a form's page, `SiteContext.form_link`); its
+blank workbooks and filed-form JSON Schemas are written into the docs folder, so pages
+may link to them (``/downloads/monthly-progress.xlsx``) and mkdocs checks those links.
+Providers return `Page`/`File` objects (see `generator.site.page`).
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from generator.site.page import SECTIONS, File, Page
 
-# section -> (module, function) of an optional provider
-OPTIONAL_PAGES: dict[str, tuple[str, str]] = {
-    "forms": ("generator.site.forms", "pages"),
-    "errors": ("generator.findings.site", "pages"),
-}
-# (module, function, folder in the site) of optional file writers
-OPTIONAL_WRITERS: tuple[tuple[str, str, str], ...] = (
-    ("generator.site.forms", "write_workbooks", "downloads"),
-    ("generator.site.forms", "write_schemas", "schemas"),
-)
 
+def providers() -> list[Callable]:
+    """The page providers after the 报表 section, in the order they run."""
+    from generator.site import criteria, documents, errors, home, organisations, procedures, schedule
 
-def optional(module: str, function: str) -> Callable | None:
-    """`module.function` if the module exists; None if it does not (yet)."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
-            return None
-        raise
-    fn = getattr(mod, function, None)
-    return fn if callable(fn) else None
-
-
-def core_providers() -> list[Callable]:
-    from generator.site import criteria, documents, home, organisations, procedures, schedule
-
-    return [home.pages, documents.pages, organisations.pages, procedures.pages, schedule.pages, criteria.pages]
-
-
-def fallback_providers() -> dict[str, Callable]:
-    from generator.site import errors, placeholders
-
-    return {"forms": placeholders.forms_pages, "errors": errors.pages}
+    return [errors.pages, home.pages, documents.pages, organisations.pages, procedures.pages, schedule.pages,
+            criteria.pages]
 
 
 @dataclass
 class Collected:
     pages: list[Page]
     files: list[File]
-    providers: dict[str, str]  # section -> which provider made it ("generator.site.forms" / "placeholder")
 
 
 def collect(ctx) -> Collected:
-    """Every page and file of the site: optional providers first (so core pages can link
-    to what they made, e.g. a form's page), then fallbacks for the missing ones, then the core."""
-    items: list[Page | File] = []
-    used: dict[str, str] = {}
-    fallbacks = fallback_providers()
-    for section, (module, function) in OPTIONAL_PAGES.items():
-        fn = optional(module, function)
-        if fn is not None:
-            made = list(fn(ctx.project, ctx.content))
-            used[section] = module
-        else:
-            made = list(fallbacks[section](ctx))
-            used[section] = "generator.site"
-        ctx.provided.update(i.path for i in made)
-        items.extend(made)
-    for provider in core_providers():
+    """Every page and file of the site: the 报表 section first (so other pages can link to
+    a form's page), then the rest."""
+    from generator.site import forms
+
+    items: list[Page | File] = list(forms.pages(ctx.project, ctx.content))
+    ctx.provided.update(i.path for i in items)
+    for provider in providers():
         items.extend(provider(ctx))
     pages = [i for i in items if isinstance(i, Page)]
     files = [i for i in items if isinstance(i, File)]
@@ -105,20 +47,17 @@ def collect(ctx) -> Collected:
             raise ValueError(f"two providers made {item.path!r}")
         seen.add(item.path)
     pages.extend(_missing_index_pages(pages))
-    return Collected(pages, files, used)
+    return Collected(pages, files)
 
 
-def write_optional_files(project, docs_dir: Path) -> list[str]:
-    """Run the optional file writers into the docs folder; the providers that ran."""
-    ran = []
-    for module, function, folder in OPTIONAL_WRITERS:
-        fn = optional(module, function)
-        if fn is not None:
-            out = docs_dir / folder
-            out.mkdir(parents=True, exist_ok=True)
-            fn(project, out)
-            ran.append(f"{module}.{function}")
-    return ran
+def write_files(project, docs_dir: Path) -> None:
+    """The blank workbooks into downloads/ and the filed-form schemas into schemas/ of the docs folder."""
+    from generator.site import forms
+
+    for write, folder in ((forms.write_workbooks, "downloads"), (forms.write_schemas, "schemas")):
+        out = docs_dir / folder
+        out.mkdir(parents=True, exist_ok=True)
+        write(project, out)
 
 
 def _missing_index_pages(pages: list[Page]) -> Iterable[Page]:

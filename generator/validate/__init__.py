@@ -7,10 +7,10 @@
 
 The steps, each a module: read (`generator.xlsx`, bounded) → identify the form by its
 stamp (`identify`) → find its sheets and rows (`locate`) → read every input into the
-filed document (`document`, with `normalize`) → the form's JSON Schema (`schema_errors`) → the
-rules (`rules`, and `previous` for the cumulative rule).  Reporters (`reporters`, `html`)
-and the marked copy (`annotate`) render a Report; `batch` runs many files in worker
-processes.
+filed document (`document`, with `normalize`) → the form's JSON Schema (`schema_errors`)
+→ the rules (`rules`, and `previous` for the cumulative rule).  Reporters (`reporters`,
+`html`) and the marked copy (`marked_copy`) render a Report; `pool` runs the validator in
+bounded worker processes, for the service (`Checker`) and for many files (`batch`).
 
 Bounds: every read goes through `generator.xlsx.read_workbook` and its `Limits` (20 MB on
 disk, 32 MB per inflated part, 128 MB inflated in all, a compression ratio of 100, 4,096
@@ -71,6 +71,7 @@ def validate(path: str | os.PathLike | bytes, *, project, previous: str | os.Pat
 
 
 def _validate_book(book, display: str, project, forms: dict) -> Report:
+    from generator.forms.keys import header_key
     from generator.validate import rules, schema_errors
     from generator.validate.campaigns import windows
     from generator.validate.document import build
@@ -91,13 +92,13 @@ def _validate_book(book, display: str, project, forms: dict) -> Report:
     filed.bad = bad
     findings.extend(rules.run(filed, plan, bad, windows(project.content)))
     header = filed.document["header"]
-    date_read = filed.values.get(("header", "report_date"))
+    date_read = filed.values.get(header_key("report_date"))
     unit = header.get("unit")
     report = Report(
         file=display, form=form.id, form_version=form.version,
         unit=unit if isinstance(unit, str) else None,
         report_date=date_read.value if date_read is not None and date_read.state == "num"
-        and ("header", "report_date") not in bad else None,
+        and header_key("report_date") not in bad else None,
         findings=findings, document=filed.document, form_title=form.title,
         sheets=[m.name for m in matches], filed=filed,
     )

@@ -2,9 +2,10 @@
 
 `validate_many(paths, project, ...)` returns the reports in the order of `paths`;
 `progress(done, total)` is called as files finish.  Each worker loads the form
-definitions once and validates its share; reports come back without their document
-and internals (what the CLI prints is the findings).  A marked copy (`annotate_dir`) is
-written by whichever process validated the file.
+definitions once and validates its share in the one worker pool (`pool.Pool`: memory and
+time bounds, a dead worker costs only its own file); reports come back without their
+document and internals (what the CLI prints is the findings).  A marked copy
+(`annotate_dir`) is written by whichever process validated the file.
 """
 
 from __future__ import annotations
@@ -73,40 +74,13 @@ def validate_many(paths: Sequence[str], project, *, previous: str | None = None,
             if progress:
                 progress(i, total)
         return out
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    ctx = mp.get_context(method)
-    chunk = max(1, min(32, total // (jobs * 8)))
-    init = (str(project.root), previous, annotate_dir, names)
-    out: list[Report] = []
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init, initargs=init) as pool:
-            for r in pool.map(_work, list(paths), chunksize=chunk):
-                out.append(r)
-                if progress:
-                    progress(len(out), total)
-    except BrokenProcessPool:
-        # A worker died (killed from outside, or a file that takes the process down):
-        # the files without a report are validated again, each in a process of its own,
-        # so that only the file that kills its process is marked.
-        for p in paths[len(out):]:
-            out.append(_isolated(p, ctx, init))
-            if progress:
-                progress(len(out), total)
-    return out
-
-
-def _isolated(path: str, ctx, init) -> Report:
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     from generator.findings import Finding
+    from generator.validate.pool import Failure, Pool
 
-    try:
-        with ProcessPoolExecutor(1, mp_context=ctx, initializer=_init, initargs=init) as pool:
-            return pool.submit(_work, path).result()
-    except BrokenProcessPool:
-        return Report.stop(path, Finding("unreadable-file", {"reason": "校验该文件的进程意外退出"}))
+    # The command line has no threads, so its workers fork (they start with the
+    # definitions already imported); the pool bounds each one's memory and time.
+    init = (str(project.root), previous, annotate_dir, names)
+    with Pool(jobs, initializer=_init, initargs=init, start="fork") as pool:
+        results = pool.map(_work, list(paths), progress)
+    return [Report.stop(path, Finding("unreadable-file", {"reason": r.reason})) if isinstance(r, Failure) else r
+            for path, r in zip(paths, results)]

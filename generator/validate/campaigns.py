@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.memo import Memo
 from generator.yamlcache import read_folder, stamp
 
 
@@ -23,7 +24,7 @@ class Window:
         self.campaign, self.start, self.end = campaign, start, end
 
 
-_MEMO: dict[tuple, dict[str, list[Window]]] = {}
+_WINDOWS: Memo[dict[str, list[Window]]] = Memo(8)
 
 
 def windows(content: Path) -> dict[str, list[Window]]:
@@ -32,9 +33,10 @@ def windows(content: Path) -> dict[str, list[Window]]:
     if not folder.is_dir():
         return {}
     files = stamp(folder)
-    key = (str(folder), repr(files))
-    if key in _MEMO:
-        return _MEMO[key]
+    return _WINDOWS.get((str(folder), repr(files)), lambda: _windows(folder, files))
+
+
+def _windows(folder: Path, files: list) -> dict[str, list[Window]]:
     out: dict[str, list[Window]] = {}
     try:
         definitions = read_folder(folder, "campaigns", files)
@@ -57,5 +59,4 @@ def windows(content: Path) -> dict[str, list[Window]]:
                 out.setdefault(form, []).append(Window(title, start, max(end, due)))
         except (AttributeError, KeyError, TypeError):
             continue
-    _MEMO[key] = out
     return out

@@ -10,6 +10,7 @@ where each key sits in the workbook, and the findings of reading itself
 from __future__ import annotations
 
 from generator.findings import Finding
+from generator.forms.keys import CaseKey, GridKey, Key, as_key, case_key
 from generator.validate import normalize as nz
 from generator.validate.locate import SheetMatch
 from generator.validate.plan import Plan, Slot
@@ -49,32 +50,33 @@ class Filed:
         self.grids: dict[str, tuple] = {}  # table → (sheet name, row map, slots by key)
         self.case_rows: dict[str, tuple] = {}  # table → (sheet name, [(row, label)], (field, option) → (col, label))
 
-    def place(self, key: tuple) -> Where | None:
+    def place(self, key: Key) -> Where | None:
         """Where `key` sits in the filed workbook (None: on a missing sheet or row)."""
         w = self.where.get(key)
         if w is not None:
             return Where(*w)
         if key in self.absent:
             return None
+        if type(key) is tuple:  # the plain parts of a key
+            key = as_key(key)
+            if key is None:
+                return None
         grid = self.grids.get(key[0])
-        if grid is not None and len(key) == 4 and not isinstance(key[1], int):
+        if grid is not None and isinstance(key, GridKey):
             name, rows, slots = grid
             slot = slots.get(key)
             row = rows.get(slot.label_row) if slot is not None else None
             return Where(name, row, slot.col, slot.row_label, slot.column_label) if row is not None else None
         cases = self.case_rows.get(key[0])
-        if cases is not None and len(key) == 4 and isinstance(key[1], int) and key[1] < len(cases[1]):
+        if cases is not None and isinstance(key, CaseKey) and key.case < len(cases[1]):
             name, rows, by_field = cases
-            row, label = rows[key[1]]
-            hit = by_field.get((key[2], key[3]))
+            row, label = rows[key.case]
+            hit = by_field.get((key.field, key.option))
             if hit is None:
                 return None
             col, column_label = hit
             return Where(name, row, col, label, column_label)
         return None
-
-    def has_place(self, key: tuple) -> bool:
-        return self.place(key) is not None
 
     def finding(self, code: str, key: tuple, params: dict | None = None, *, value=None, expected=None,
                 variant: str | None = None) -> Finding:
@@ -127,13 +129,13 @@ def _cover(filed: Filed, m: SheetMatch, header: dict, date1904: bool) -> None:
         row = m.row(slot.label_row) if cells is not None else None
         if row is None:
             filed.absent.add(key)
-            header[key[1]] = None
+            header[key.field] = None
             filed.values[key] = nz.BLANK
             continue
         filed.where[key] = (m.name, row, slot.col, slot.row_label, None)
         read = _read(slot, cells.get((row, slot.col)), date1904)
         filed.values[key] = read
-        header[key[1]] = read.value
+        header[key.field] = read.value
         _note(filed, key, read)
 
 
@@ -148,7 +150,7 @@ def _grid(filed: Filed, m: SheetMatch) -> dict:
     if m.sheet is None:
         for slot in m.plan.slots:
             key = slot.key
-            out[key[1]][key[2]][key[3]] = None
+            out[key.block][key.row][key.column] = None
             values[key] = nz.BLANK
             filed.absent.add(key)
         return out
@@ -196,11 +198,10 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
     cases: list[dict] = []
     filed.cases[t.id] = 0
     if m.sheet is None:
-        filed.absent.add((t.id,))
         return cases
     first = m.plan.header_rows[1] + 1 + m.shift
     slots = m.plan.slots
-    by_col = {slot.col: (slot.key[2], slot.key[3], slot.reader) for slot in slots}
+    by_col = {slot.col: (slot.key.field, slot.key.option, slot.reader) for slot in slots}
     # the case rows' cells, row by row (one pass over the sheet)
     lines: dict[int, list] = {}
     filled: set[int] = set()  # rows holding something typed (a formula alone does not make a case)
@@ -215,7 +216,7 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
                 filled.add(r)
     by_field: dict[tuple, tuple] = {}
     for slot in slots:
-        _t, _0, field_id, option_id = slot.key
+        field_id, option_id = slot.key.field, slot.key.option
         by_field[(field_id, option_id)] = (slot.col, slot.column_label)
         if option_id is not None and (field_id, None) not in by_field:
             by_field[(field_id, None)] = (slot.col, t.field(field_id).label)
@@ -239,7 +240,7 @@ def _cases(filed: Filed, m: SheetMatch, date1904: bool) -> list:
             label += f"（编号 {number.value}）"
         places.append((row, label))
         for (field_id, option_id), read in reads.items():
-            key = (t.id, index, field_id, option_id)
+            key = case_key(t.id, index, field_id, option_id)
             values[key] = read
             if read.how is not None:
                 _note(filed, key, read)
@@ -268,12 +269,11 @@ def _filled(cell) -> bool:
 
 
 def _sections(filed: Filed, m: SheetMatch) -> dict:
-    t = m.plan.table
     out: dict = {}
     cells = m.sheet.cells if m.sheet is not None else None
     for slot in m.plan.slots:
         key = slot.key
-        section_id = key[1]
+        section_id = key.section
         if cells is None:
             filed.absent.add(key)
             out[section_id] = None
@@ -285,5 +285,4 @@ def _sections(filed: Filed, m: SheetMatch) -> dict:
         read = nz.text(cells.get((slot.row, slot.col)))
         filed.values[key] = read
         out[section_id] = read.value
-    del t
     return out

@@ -7,8 +7,7 @@ from html import escape
 from typing import Sequence
 
 from generator.findings import SEVERITY_ZH
-from generator.validate.report import Report
-from generator.validate.reporters import summary
+from generator.validate.report import Report, summary
 
 CSS = """
 .yj-report{font-family:"Microsoft YaHei","PingFang SC","WenQuanYi Zen Hei",SimSun,sans-serif;color:#222;line-height:1.5}

@@ -12,10 +12,11 @@ from __future__ import annotations
 from generator.findings import Finding
 from generator.forms.model import Form
 from generator.validate.normalize import cell_text
-from generator.validate.plan import COVER, STAMPS, fold_label
+from generator.forms.layout import COVER_SHEET, STAMP_FORM, STAMP_VERSION
+from generator.validate.plan import fold_label
 from generator.xlsx.book import Sheet, Workbook
 
-_FORM, _VERSION = (fold_label(s) for s in STAMPS)
+_FORM, _VERSION = fold_label(STAMP_FORM), fold_label(STAMP_VERSION)
 
 
 class Stop(Exception):
@@ -51,7 +52,7 @@ def _stamp(sheet: Sheet) -> tuple[str | None, str | None]:
 
 def find_stamp(book: Workbook) -> tuple[Sheet | None, str | None, str | None]:
     """The sheet holding the stamp, with the form id and version found there."""
-    ordered = sorted((s for s in book.sheets if s.kind == "worksheet"), key=lambda s: s.name != COVER)
+    ordered = sorted((s for s in book.sheets if s.kind == "worksheet"), key=lambda s: s.name != COVER_SHEET)
     for sheet in ordered:
         form_id, version = _stamp(sheet)
         if form_id or version:
@@ -82,10 +83,10 @@ def identify(book: Workbook, forms: dict[str, Form]) -> tuple[Form, Sheet | None
     if sheet is None or not form_id:
         # The blank workbook stamps the same two values as custom document properties.
         props = book.custom_properties
-        prop_id = (props.get(STAMPS[0]) or "").strip()
+        prop_id = (props.get(STAMP_FORM) or "").strip()
         if prop_id:
-            form_id, version = prop_id, (props.get(STAMPS[1]) or "").strip() or None
-            sheet = next((s for s in book.sheets if s.name == COVER and s.kind == "worksheet"), None)
+            form_id, version = prop_id, (props.get(STAMP_VERSION) or "").strip() or None
+            sheet = next((s for s in book.sheets if s.name == COVER_SHEET and s.kind == "worksheet"), None)
     if not form_id:
         raise Stop(Finding("unknown-form", {"reason": "找不到“表单编号”（应在“填报说明”工作表上）"}))
     form = forms.get(form_id)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from generator.findings import Finding
 from generator.forms.layout import LABEL_COLUMNS
-from generator.validate.plan import COVER, Plan, RowLabel, SheetPlan, fold_label
+from generator.forms.layout import COVER_SHEET
+from generator.validate.plan import Plan, RowLabel, SheetPlan, fold_label
 from generator.xlsx.book import Sheet, Workbook
 
 _TEXT_KINDS = ("s", "str", "inlineStr")
@@ -45,7 +46,7 @@ def locate(book: Workbook, plan: Plan, cover: Sheet | None) -> tuple[list[SheetM
     if cover is not None:
         taken.add(cover.name)
     by_name = {s.name: s for s in book.sheets if s.kind == "worksheet"}
-    wanted = [sp for sp in plan.sheets if sp.name != COVER]
+    wanted = [sp for sp in plan.sheets if sp.name != COVER_SHEET]
     found: dict[str, Sheet] = {}
     for sp in wanted:
         s = by_name.get(sp.name)
@@ -64,14 +65,14 @@ def locate(book: Workbook, plan: Plan, cover: Sheet | None) -> tuple[list[SheetM
         else:
             findings.append(Finding("missing-sheet", {"sheet": sp.name, "title": _title(sp)}, sheet=sp.name))
     for sp in plan.sheets:
-        if sp.name == COVER:
+        if sp.name == COVER_SHEET:
             sheet = cover
             if cover is None:
-                findings.append(Finding("missing-sheet", {"sheet": COVER, "title": "填报单位、填报日期与表单编号"},
-                                        sheet=COVER))
-            elif cover.name != COVER:
-                findings.append(Finding("renamed-sheet", {"expected": COVER, "found": cover.name, "title": "表单编号"},
-                                        value=cover.name, expected=COVER, sheet=cover.name))
+                findings.append(Finding("missing-sheet", {"sheet": COVER_SHEET, "title": "填报单位、填报日期与表单编号"},
+                                        sheet=COVER_SHEET))
+            elif cover.name != COVER_SHEET:
+                findings.append(Finding("renamed-sheet", {"expected": COVER_SHEET, "found": cover.name, "title": "表单编号"},
+                                        value=cover.name, expected=COVER_SHEET, sheet=cover.name))
         else:
             sheet = found.get(sp.name)
         m = SheetMatch(sp, sheet)

@@ -1,10 +1,9 @@
 """A marked copy of a filed workbook: each cell with a finding filled red (errors) or
 amber (warnings), with a Chinese comment giving the messages and what to do.
 
-The marks are handed to the reader engineer's `generator.xlsx.annotate.annotate(src,
-dest, marks)`, which changes nothing else in the file; the original is never touched.
-Findings without a cell (a missing sheet, a mismatched previous filing) are not marked:
-the report lists them.
+The marks are handed to `generator.xlsx.annotate.annotate(src, dest, marks)`, which
+changes nothing else in the file; the original is never touched.  Findings without a
+cell (a missing sheet, a mismatched previous filing) are not marked: the report lists them.
 """
 
 from __future__ import annotations

@@ -15,11 +15,11 @@ import re
 import unicodedata
 from decimal import Context, Decimal, InvalidOperation
 
+from generator.forms.model import NA, TICK
+
 # Excel shows 15 significant digits; a cached 0.1+0.2 is "0.30000000000000004".
 _EXCEL = Context(prec=15)
 
-NA = "/"
-TICK = "√"
 # Ticks people type instead of "√" (accepted with a warning); anything else is not a tick.
 TICK_VARIANTS = frozenset("✓✔☑✅●■vV对是1")
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from generator.forms.layout import COVER_SHEET, LABEL_COLUMNS, STAMP_FORM, STAMP_VERSION, FormLayout, layout
+from generator.forms.keys import KEY_AREAS, ROWS, GridKey, Key
+from generator.forms.layout import LABEL_COLUMNS, FormLayout, layout
 from generator.forms.model import Form, Table
+from generator.memo import Memo
 
 
 @lru_cache(maxsize=8192)
@@ -33,7 +35,7 @@ class Slot:
     __slots__ = ("key", "sheet", "row", "col", "reader", "kind", "row_label", "column_label", "unit", "total",
                  "label_row")
 
-    def __init__(self, key: tuple, sheet: str, row: int, col: int, reader: str, kind: str, row_label: str | None,
+    def __init__(self, key: Key, sheet: str, row: int, col: int, reader: str, kind: str, row_label: str | None,
                  column_label: str | None, unit: str | None = None, total: bool = False, label_row: int | None = None):
         self.key = key
         self.sheet = sheet  # the template's sheet name
@@ -69,7 +71,7 @@ class SheetPlan:
         self.slots: list[Slot] = []
         self.header_rows = (0, 0)  # cases: the two header rows
         self.first_label: str | None = None  # cases: the first column heading, to find the header
-        self.by_key: dict[tuple, Slot] = {}
+        self.by_key: dict[Key, Slot] = {}
         # grids: (template row, block, row id, [(key, column id, column, is 合计)]) row by row
         self.lines: list[tuple] = []
 
@@ -84,16 +86,11 @@ class Plan:
         return next(s for s in self.sheets if s.name == name)
 
 
-_CACHE: dict[int, tuple[Form, Plan]] = {}
+_PLANS: Memo[Plan] = Memo(16)
 
 
 def plan_for(form: Form) -> Plan:
-    hit = _CACHE.get(id(form))
-    if hit is not None and hit[0] is form:
-        return hit[1]
-    plan = _build(form)
-    _CACHE[id(form)] = (form, plan)
-    return plan
+    return _PLANS.get(form.content_key, lambda: _build(form))
 
 
 def _one_case(form: Form) -> Form:
@@ -131,8 +128,8 @@ def _build(form: Form) -> Plan:
             for s in sp.slots:
                 line = lines.get(s.label_row)
                 if line is None:
-                    line = lines[s.label_row] = (s.label_row, s.key[1], s.key[2], [])
-                line[3].append((s.key, s.key[3], s.col, s.total))
+                    line = lines[s.label_row] = (s.label_row, s.key.block, s.key.row, [])
+                line[3].append((s.key, s.key.column, s.col, s.total))
             sp.lines = list(lines.values())
         sheets.append(sp)
     return Plan(form, lay, sheets, slots)
@@ -143,7 +140,7 @@ def _cover(form: Form, sl, sp: SheetPlan) -> None:
         if p.role == "label":
             sp.labels.append(RowLabel(p.row, p.text, fold_label(p.text), "header"))
         elif p.key is not None:
-            f = form.header_field(p.key[1])
+            f = form.header_field(p.key.field)
             reader = {"date": "date"}.get(f.kind, "text")
             sp.slots.append(Slot(p.key, sl.name, p.row, p.col, reader, f.kind, f.label, None, unit=f.unit,
                                  label_row=p.row))
@@ -155,19 +152,19 @@ def _grid(t: Table, sl, sp: SheetPlan) -> None:
         if p.role == "heading":
             in_key_areas = True
         if p.role == "row" and p.col <= LABEL_COLUMNS:
-            block = "key_areas" if in_key_areas else "rows"
+            block = KEY_AREAS if in_key_areas else ROWS
             sp.labels.append(RowLabel(p.row, p.text, fold_label(p.text), block))
     for p in sl.places:
         if p.key is None:
             continue
-        table_id, block, row_id, col_id = p.key
-        if block == "rows":
-            row = t.row(row_id)
-            col = t.column(col_id)
+        key: GridKey = p.key
+        if key.block == ROWS:
+            row = t.row(key.row)
+            col = t.column(key.column)
             column_label = col.label
         else:
-            row = t.key_areas.row(row_id)
-            col = t.key_areas.column(col_id)
+            row = t.key_areas.row(key.row)
+            col = t.key_areas.column(key.column)
             column_label = col.label
             if col.parent:
                 column_label = f"{t.key_areas.column(col.parent).label} · {col.label}"
@@ -182,9 +179,9 @@ def _cases(t: Table, sl, sp: SheetPlan) -> None:
     first = min((p for p in heads if p.row == top), key=lambda p: p.col)
     sp.first_label = first.text
     for p in sl.places:
-        if p.key is None or p.key[1] != 0:
+        if p.key is None or p.key.case != 0:
             continue  # one template row describes every case row
-        _t, _i, field_id, option_id = p.key
+        field_id, option_id = p.key.field, p.key.option
         f = t.field(field_id)
         if option_id is not None:
             reader = "tick"
@@ -200,6 +197,3 @@ def _sections(t: Table, sl, sp: SheetPlan) -> None:
         if p.key is not None:
             sp.slots.append(Slot(p.key, sl.name, p.row, p.col, "text", "longtext", None, None))
 
-
-STAMPS = (STAMP_FORM, STAMP_VERSION)
-COVER = COVER_SHEET

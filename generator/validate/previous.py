@@ -10,6 +10,7 @@ earlier — is its own finding, and nothing is compared.
 from __future__ import annotations
 
 from generator.findings import Finding
+from generator.forms.keys import header_key, key_area_key, row_key
 from generator.validate.plan import Plan, fold_label
 from generator.validate.report import Report
 from generator.validate.rules import NA, Values
@@ -37,7 +38,7 @@ def compare(current: Report, previous: Report, plan: Plan, bad: set[tuple]) -> l
 
     now = Values(current.filed, bad)
     before = Values(previous.filed, set())
-    note_read = current.filed.values.get(("header", NOTE_FIELD))
+    note_read = current.filed.values.get(header_key(NOTE_FIELD))
     note = note_read.value if note_read is not None and note_read.state == "text" else None
     variant = "explained" if note else None
     quoted = (note if len(note) <= _QUOTE else note[:_QUOTE] + "……") if note else ""
@@ -45,9 +46,9 @@ def compare(current: Report, previous: Report, plan: Plan, bad: set[tuple]) -> l
     for t in plan.form.tables:
         if t.kind != "grid" or not t.cumulative:
             continue
-        keys = [(t.id, "rows", r.id, c.id) for r in t.rows for c in t.columns]
+        keys = [row_key(t.id, r.id, c.id) for r in t.rows for c in t.columns]
         if t.key_areas is not None:
-            keys += [(t.id, "key_areas", r.id, c.id) for r in t.key_areas.rows for c in t.key_areas.columns]
+            keys += [key_area_key(t.id, r.id, c.id) for r in t.key_areas.rows for c in t.key_areas.columns]
         for key in keys:
             old = before.get(key)
             if old is None or old is NA:

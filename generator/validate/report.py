@@ -99,3 +99,29 @@ class Report:
 
 def worst_exit(reports) -> int:
     return max((r.exit_code for r in reports), default=EXIT_OK)
+
+
+def summary(report: Report) -> str:
+    """One line: 通过 / 不通过 with the counts, in Chinese."""
+    if report.stopped:
+        return "无法校验"
+    if report.errors:
+        head = f"不通过：{report.errors} 个错误"
+        return head + (f"，{report.warnings} 个警告" if report.warnings else "")
+    if report.warnings:
+        return f"通过（有 {report.warnings} 个警告）"
+    return "通过"
+
+
+def title_line(report: Report) -> str:
+    """The form (title, id and version), unit and report date, as one line."""
+    parts = []
+    if report.form_title:
+        parts.append(f"{report.form_title}（{report.form} {report.form_version or ''}）".replace(" ）", "）"))
+    elif report.form:
+        parts.append(report.form)
+    if report.unit:
+        parts.append(report.unit)
+    if report.report_date:
+        parts.append(report.report_date)
+    return " · ".join(parts)

@@ -12,32 +12,7 @@ import json
 from typing import Callable, Sequence
 
 from generator.findings import SEVERITY_ZH
-from generator.validate.report import Report
-
-
-def summary(report: Report) -> str:
-    """One line: 通过 / 不通过 with the counts, in Chinese."""
-    if report.stopped:
-        return "无法校验"
-    if report.errors:
-        head = f"不通过：{report.errors} 个错误"
-        return head + (f"，{report.warnings} 个警告" if report.warnings else "")
-    if report.warnings:
-        return f"通过（有 {report.warnings} 个警告）"
-    return "通过"
-
-
-def title_line(report: Report) -> str:
-    parts = []
-    if report.form_title:
-        parts.append(f"{report.form_title}（{report.form} {report.form_version or ''}）".replace(" ）", "）"))
-    elif report.form:
-        parts.append(report.form)
-    if report.unit:
-        parts.append(report.unit)
-    if report.report_date:
-        parts.append(report.report_date)
-    return " · ".join(parts)
+from generator.validate.report import Report, summary, title_line
 
 
 # -- text ----------------------------------------------------------------------------------

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from generator.findings import Finding
-from generator.forms.model import Rule, Table
+from generator.forms.keys import case_key, header_key, key_area_key, row_key
+from generator.forms.model import CASES_WITHIN_BANDS, FLAG_MATCHES_THRESHOLD, NA, SAME_COUNT, Rule, Table
+from generator.memo import Memo
 from generator.validate.document import Filed
 from generator.validate.normalize import plain
 from generator.validate.plan import Plan
 
-NA = "/"
 
 
 class Values:
@@ -70,7 +71,7 @@ def capacity(t: Table, filed: Filed) -> list[Finding]:
     count = filed.cases.get(t.id, 0)
     if count <= t.capacity:
         return []
-    first = filed.place((t.id, t.capacity, t.fields[0].id, None))
+    first = filed.place(case_key(t.id, t.capacity, t.fields[0].id))
     return [Finding("too-many-cases", {"count": count, "limit": t.capacity}, value=str(count),
                     expected=str(t.capacity), sheet=first.sheet if first else t.sheet,
                     cell=first.cell if first else None, row=first.row_label if first else None)]
@@ -106,17 +107,13 @@ def _show(v) -> str:
 # -- 合计 -----------------------------------------------------------------------------------
 
 
-_TOTAL_KEYS: dict[int, tuple] = {}
+_TOTAL_KEYS: Memo[list] = Memo(64)
 
 
 def _total_keys(t: Table) -> list[tuple]:
     """(row, part keys, total key) of every row of a grid, made once per table."""
-    hit = _TOTAL_KEYS.get(id(t))
-    if hit is None or hit[0] is not t:
-        keys = [(row, [(t.id, "rows", row.id, c.id) for c in t.columns], (t.id, "rows", row.id, t.total.id))
-                for row in t.rows]
-        hit = _TOTAL_KEYS[id(t)] = (t, keys)
-    return hit[1]
+    return _TOTAL_KEYS.get(t.content_key, lambda: [
+        (row, [row_key(t.id, row.id, c.id) for c in t.columns], row_key(t.id, row.id, t.total.id)) for row in t.rows])
 
 
 def totals(t: Table, vals: Values) -> list[Finding]:
@@ -200,15 +197,12 @@ def _typo(t: Table, keys: list[tuple], vals: Values, found, expected) -> tuple[s
 # -- parts ≤ whole -------------------------------------------------------------------------
 
 
-_ROWS: dict[int, tuple] = {}
+_ROWS: Memo[dict] = Memo(64)
 
 
 def _rows(t: Table) -> dict:
     """A table's rows by id, made once per table (Table.rows builds a tuple per call)."""
-    hit = _ROWS.get(id(t))
-    if hit is None or hit[0] is not t:
-        hit = _ROWS[id(t)] = (t, {r.id: r for r in t.rows})
-    return hit[1]
+    return _ROWS.get(t.content_key, lambda: {r.id: r for r in t.rows})
 
 
 def parts(t: Table, vals: Values) -> list[Finding]:
@@ -220,7 +214,7 @@ def parts(t: Table, vals: Values) -> list[Finding]:
             continue
         whole = rows[row.whole]
         for c in t.columns:
-            out.extend(_part(vals, (t.id, "rows", row.id, c.id), (t.id, "rows", whole.id, c.id),
+            out.extend(_part(vals, row_key(t.id, row.id, c.id), row_key(t.id, whole.id, c.id),
                              row.label, whole.label))
     ka = t.key_areas
     if ka is not None:
@@ -229,9 +223,8 @@ def parts(t: Table, vals: Values) -> list[Finding]:
                 continue
             parent = ka.column(c.parent)
             for row in ka.rows:
-                out.extend(_part(vals, (t.id, "key_areas", row.id, c.id), (t.id, "key_areas", row.id, parent.id),
+                out.extend(_part(vals, key_area_key(t.id, row.id, c.id), key_area_key(t.id, row.id, parent.id),
                                  f"{parent.label} · {c.label}", parent.label))
-    del filed
     return out
 
 
@@ -283,8 +276,8 @@ def _same_count(rule: Rule, t: Table, plan: Plan, vals: Values) -> list[Finding]
     out = []
     filed = vals.filed
     for c in t.columns:
-        sa, a = _sum_keys([(t.id, "rows", r.id, c.id) for r in a_rows], vals)
-        sb, b = _sum_keys([(t.id, "rows", r.id, c.id) for r in b_rows], vals)
+        sa, a = _sum_keys([row_key(t.id, r.id, c.id) for r in a_rows], vals)
+        sb, b = _sum_keys([row_key(t.id, r.id, c.id) for r in b_rows], vals)
         if sa != "ok" or sb != "ok":
             continue
         a0 = 0 if a is NA else a
@@ -292,7 +285,7 @@ def _same_count(rule: Rule, t: Table, plan: Plan, vals: Values) -> list[Finding]
         if a0 == b0:
             continue
         a_label, b_label = _label_of(t, rule.params["a"], a_rows), _label_of(t, rule.params["b"], b_rows)
-        f = filed.finding("counts-differ", (t.id, "rows", b_rows[0].id, c.id),
+        f = filed.finding("counts-differ", row_key(t.id, b_rows[0].id, c.id),
                           {"a": a_label, "b": b_label, "a_sum": _show(a), "b_sum": _show(b)},
                           value=_show(b), expected=_show(a))
         f.row = f"{a_label} / {b_label}"
@@ -344,12 +337,12 @@ def _cases_within_bands(rule: Rule, t: Table | None, plan: Plan, vals: Values) -
     filed = vals.filed
     counts: dict[str, int] = {}
     for i in range(filed.cases.get(cases.id, 0)):
-        if (cases.id, i, cat_field.id, None) in vals.bad:
+        if case_key(cases.id, i, cat_field.id) in vals.bad:
             continue
-        v = vals.get((cases.id, i, value_field.id, None))
+        v = vals.get(case_key(cases.id, i, value_field.id))
         if v is None or v is NA or v < threshold:
             continue
-        ticked = [o.id for o in cat_field.options if (vals.read((cases.id, i, cat_field.id, o.id)) or _NONE).value is True]
+        ticked = [o.id for o in cat_field.options if (vals.read(case_key(cases.id, i, cat_field.id, o.id)) or _NONE).value is True]
         if len(ticked) == 1:
             counts[ticked[0]] = counts.get(ticked[0], 0) + 1
     out = []
@@ -363,7 +356,7 @@ def _cases_within_bands(rule: Rule, t: Table | None, plan: Plan, vals: Values) -
         total = Decimal(0)
         ok = True
         for b in bands:
-            status, s = _sum_keys([(grid.id, "rows", b.id, c.id) for c in grid.columns], vals)
+            status, s = _sum_keys([row_key(grid.id, b.id, c.id) for c in grid.columns], vals)
             if status != "ok":
                 ok = False
                 break
@@ -371,7 +364,7 @@ def _cases_within_bands(rule: Rule, t: Table | None, plan: Plan, vals: Values) -
                 total += s
         if not ok or n <= total:
             continue
-        key = (grid.id, "rows", bands[0].id, grid.total.id if grid.total else grid.columns[0].id)
+        key = row_key(grid.id, bands[0].id, grid.total.id if grid.total else grid.columns[0].id)
         f = filed.finding("cases-exceed-bands", key, {
             "category": cat_field.option(option_id).label, "threshold": plain(threshold),
             "table": f"“{grid.sheet}”", "bands": "、".join(b.label for b in bands)},
@@ -388,9 +381,9 @@ class _NoneRead:
 _NONE = _NoneRead()
 
 _DECLARED = {
-    "same-count": _same_count,
-    "flag-matches-threshold": _flag_threshold,
-    "cases-within-bands": _cases_within_bands,
+    SAME_COUNT: _same_count,
+    FLAG_MATCHES_THRESHOLD: _flag_threshold,
+    CASES_WITHIN_BANDS: _cases_within_bands,
 }
 
 
@@ -401,7 +394,7 @@ def _campaign(plan: Plan, vals: Values, windows: dict) -> list[Finding]:
     spans = windows.get(plan.form.id)
     if not spans:
         return []
-    key = ("header", "report_date")
+    key = header_key("report_date")
     read = vals.read(key)
     if key in vals.bad or read is None or read.state != "num" or not isinstance(read.value, str):
         return []

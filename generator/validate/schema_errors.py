@@ -1,8 +1,8 @@
 """The filed document against its form's JSON Schema, each error as a finding in place.
 
-The schema is `schemas/forms/<form id>.schema.json` (generated from the definition by the
-forms engineer); it is compiled once per process with `jsonschema_rs`.  Each error's
-instance path is a layout key, so its finding names the sheet, the cell and the form's
+The schema is `schemas/forms/<form id>.schema.json` (generated from the definition by
+`generator.forms.schema`); it is compiled once per process with `jsonschema_rs`.  Each
+error's instance path is a layout key (`generator.forms.keys`), so its finding names the sheet, the cell and the form's
 own words.  The mapping goes by the failing keyword and the value, not by the schema's
 exact wording: null → blank-cell (required-field for a text or date field), minimum →
 negative-value, a fraction where a count is due → non-integer-count, pattern/enum/type on
@@ -16,11 +16,13 @@ import json
 from pathlib import Path
 
 from generator.findings import Finding
+from generator.forms.keys import HeaderKey, Key, key_of_path
 from generator.forms.model import Form
+from generator.memo import Memo
 from generator.validate.document import Filed
 from generator.validate.plan import Plan
 
-_COMPILED: dict[tuple, object] = {}
+_COMPILED: Memo[object] = Memo(16)
 
 
 def schema_path(schemas: Path, form: Form) -> Path:
@@ -34,19 +36,13 @@ def validator(schemas: Path, form: Form):
     path = schema_path(schemas, form)
     try:
         st = path.stat()
-        key = (str(path), st.st_size, st.st_mtime_ns, form.version)
-    except OSError:
-        key = ("fallback", form.id, form.version, id(form))
-    hit = _COMPILED.get(key)
-    if hit is None:
-        if key[0] == "fallback":  # a project whose schemas/forms/ is not generated
-            from generator.forms.schema import form_schema
+    except OSError:  # a project whose schemas/forms/ is not generated: generate it here
+        from generator.forms.schema import form_schema
 
-            schema = form_schema(form)
-        else:
-            schema = json.loads(path.read_text(encoding="utf-8"))
-        hit = _COMPILED[key] = jsonschema_rs.validator_for(schema, validate_formats=True)
-    return hit
+        return _COMPILED.get(("generated", form.content_key),
+                             lambda: jsonschema_rs.validator_for(form_schema(form), validate_formats=True))
+    return _COMPILED.get((str(path), st.st_size, st.st_mtime_ns, form.version), lambda: jsonschema_rs.validator_for(
+        json.loads(path.read_text(encoding="utf-8")), validate_formats=True))
 
 
 def check(filed: Filed, plan: Plan, schemas: Path) -> tuple[list[Finding], set[tuple]]:
@@ -55,7 +51,7 @@ def check(filed: Filed, plan: Plan, schemas: Path) -> tuple[list[Finding], set[t
     findings: list[Finding] = []
     bad: set[tuple] = set()
     for err in v.iter_errors(filed.document):
-        key = _key(list(err.instance_path))
+        key = key_of_path(list(err.instance_path))
         if key is None or key in bad or key in filed.absent:
             continue
         if key in filed.formulas:
@@ -67,50 +63,32 @@ def check(filed: Filed, plan: Plan, schemas: Path) -> tuple[list[Finding], set[t
     return findings, bad
 
 
-def _key(path: list) -> tuple | None:
-    if len(path) == 2 and path[0] == "header":
-        return ("header", path[1])
-    if len(path) >= 3 and path[0] == "tables":
-        t = path[1]
-        if len(path) == 5 and path[2] in ("rows", "key_areas"):
-            return (t, path[2], path[3], path[4])
-        if len(path) >= 4 and isinstance(path[2], int):
-            return (t, path[2], path[3], None)
-        if len(path) == 3:
-            return (t, path[2])
-    if len(path) == 2 and path[0] == "tables":
-        return (path[1],)
-    return None
-
-
 def _shown(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
-def _finding(filed: Filed, plan: Plan, key: tuple, keyword: str, instance) -> Finding | None:
+def _finding(filed: Filed, plan: Plan, key: Key, keyword: str, instance) -> Finding | None:
     form = plan.form
     read = filed.values.get(key)
     typed = read.text if read is not None and read.text is not None else (None if instance is None else _shown(instance))
     if keyword == "MaxLength" and isinstance(instance, str):
-        table = form.table(key[0]) if key[0] != "header" else None
-        if table is None:
-            label = form.header_field(key[1]).label
+        table = None if isinstance(key, HeaderKey) else form.table(key.table)
+        if isinstance(key, HeaderKey):
+            label = form.header_field(key.field).label
         elif table.kind == "cases":
-            label = table.field(key[2]).label
+            label = table.field(key.field).label
         else:
             w = filed.place(key)
             label = w.row_label if w is not None else key[-1]
         return filed.finding("text-too-long", key, {"label": label, "limit": _limit(table, key, form),
                                                     "count": len(instance)},
                              value=instance[:20] + ("…" if len(instance) > 20 else ""))
-    if key[0] == "header":
-        f = form.header_field(key[1])
+    if isinstance(key, HeaderKey):
+        f = form.header_field(key.field)
         return _field_finding(filed, key, f, keyword, instance, typed)
-    table = form.table(key[0])
-    if len(key) == 1:
-        return None
+    table = form.table(key.table)
     if table.kind == "grid":
         slot = plan.slots[key]
         if instance is None:
@@ -122,7 +100,7 @@ def _finding(filed: Filed, plan: Plan, key: tuple, keyword: str, instance) -> Fi
             return filed.finding("non-integer-count", key, {"unit": slot.unit or "件"}, value=typed)
         return filed.finding("invalid-value", key, {"kind_hint": _kind_hint(slot.kind)}, value=typed)
     if table.kind == "cases":
-        f = table.field(key[2])
+        f = table.field(key.field)
         return _field_finding(filed, key, f, keyword, instance, typed)
     if table.kind == "sections":
         if instance is None or keyword == "MinLength":
@@ -130,19 +108,19 @@ def _finding(filed: Filed, plan: Plan, key: tuple, keyword: str, instance) -> Fi
             if table.none_answers:
                 hint = "如本期没有相关情况，请填写“" + "”或“".join(table.none_answers) + "”。"
             w = filed.place(key)
-            label = w.row_label if w is not None else key[1]
+            label = w.row_label if w is not None else key[-1]
             return filed.finding("required-field", key, {"label": label, "hint": hint})
         return filed.finding("invalid-value", key, {"kind_hint": ""}, value=typed)
     return None  # pragma: no cover
 
 
-def _limit(table, key: tuple, form: Form) -> int:
+def _limit(table, key: Key, form: Form) -> int:
     from generator.forms.model import TEXT_LIMITS
 
-    if key[0] == "header":
-        f = form.header_field(key[1])
+    if isinstance(key, HeaderKey):
+        f = form.header_field(key.field)
     elif table is not None and table.kind == "cases":
-        f = table.field(key[2])
+        f = table.field(key.field)
     else:
         return TEXT_LIMITS["longtext"]
     return getattr(f, "text_limit", None) or TEXT_LIMITS.get(f.kind, 200)
@@ -156,7 +134,7 @@ def _kind_hint(kind: str) -> str:
     return ""
 
 
-def _field_finding(filed: Filed, key: tuple, f, keyword: str, instance, typed) -> Finding:
+def _field_finding(filed: Filed, key: Key, f, keyword: str, instance, typed) -> Finding:
     if f.is_choice:
         if keyword == "MaxItems" or (isinstance(instance, list) and len(instance) > 1 and f.kind == "choice"):
             labels = [f.option(o).label for o in instance if isinstance(o, str)]

@@ -42,14 +42,6 @@ class Cell:
     def is_formula(self) -> bool:
         return self.formula is not None
 
-    @property
-    def is_number(self) -> bool:
-        return self.kind == "n" and self.has_cached_value
-
-    @property
-    def is_text(self) -> bool:
-        return self.kind in ("s", "str", "inlineStr")
-
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Cell):
             return NotImplemented

@@ -255,13 +255,6 @@ class Package:
         self._types = (defaults, overrides)
         return self._types
 
-    def content_type(self, part: str) -> str:
-        defaults, overrides = self.content_types()
-        key = part.lstrip("/").lower()
-        if key in overrides:
-            return overrides[key]
-        return defaults.get(posixpath.splitext(key)[1].lstrip("."), "")
-
     def rels(self, part: str) -> list[tuple[str, str, str, bool]]:
         """Relationships of a part ("" for the package): (id, type tail, resolved
         target, external).  The type tail is the type URI's last segment, lower-cased

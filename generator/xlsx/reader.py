@@ -125,7 +125,6 @@ def _flag(value: str | None) -> bool:
 def _read(source: Source, limits: Limits, wanted: set[str] | None) -> Workbook:
     data = load_bytes(source, limits)
     pkg = open_package(data, limits)
-    del data
 
     main = next((t for _i, kind, t, ext in pkg.rels("") if kind == "officedocument" and not ext), None)
     if main is None or not pkg.has(main):
