@@ -31,8 +31,8 @@ class Response:
         return self.headers.get(name.lower())
 
     def codes(self) -> list[str]:
-        """Finding codes shown on the page."""
-        return re.findall(r"<code[^>]*>([a-z0-9-]+)</code>", self.text)
+        """Finding codes on the page (kept out of sight, in data-code attributes)."""
+        return re.findall(r'data-code="([a-z0-9-]+)"', self.text)
 
 
 class Client:

@@ -46,12 +46,13 @@ def test_migrations_are_named_recorded_and_applied_once(ledger_target):
     engine = connect(target)
     try:
         every = [name for name, _ in migrations.MIGRATIONS]
-        assert every[:2] == ["0001-ledger", "0002-online-drafts"]
+        assert every[:3] == ["0001-ledger", "0002-online-drafts", "0003-sessions"]
         assert migrations.migrate(engine) == every
         assert [name for name, _ in migrations.applied(engine)] == every
         assert migrations.migrate(engine) == []
         names = set(sa.inspect(engine).get_table_names())
-        assert {"schema_migrations", "units", "accounts", "submissions", "login_attempts", "settings", "drafts"} <= names
+        assert {"schema_migrations", "units", "accounts", "submissions", "login_attempts", "settings", "drafts",
+                "sessions"} <= names
     finally:
         engine.dispose()
 
@@ -243,31 +244,80 @@ def test_accounts_hash_with_argon2_and_authenticate(ledger):
         accounts.add("both", "long enough", unit="区公安局", office=True)
 
 
-def test_disabling_or_a_new_password_changes_the_stamp(ledger):
+def test_disabling_or_a_new_password_ends_every_session_for_good(ledger):
     from generator.service.accounts import Accounts
+    from generator.service.sessions import Sessions
 
     accounts = Accounts(ledger)
-    before = accounts.add("gaj", "correct horse", unit="区公安局")
+    sessions = Sessions(ledger)
+    accounts.add("gaj", "correct horse", unit="区公安局")
+    first = sessions.start(accounts.get("gaj").id)
+    assert sessions.account(first).username == "gaj"
     accounts.set_password("gaj", "battery staple")
-    after = accounts.get("gaj")
-    assert after.stamp != before.stamp
+    assert sessions.account(first) is None
     assert accounts.authenticate("gaj", "correct horse", "1.1.1.1") is None
     assert accounts.authenticate("gaj", "battery staple", "1.1.1.1") is not None
+    second = sessions.start(accounts.get("gaj").id)
     accounts.set_disabled("gaj", True)
-    assert accounts.get("gaj").stamp != after.stamp
     assert accounts.authenticate("gaj", "battery staple", "1.1.1.1") is None
+    accounts.set_disabled("gaj", False)
+    assert sessions.account(second) is None  # enabling again brings no old session back
+    third = sessions.start(accounts.get("gaj").id)
+    sessions.end(third)
+    assert sessions.account(third) is None
 
 
-def test_failed_logins_are_throttled_per_name_and_per_address(ledger):
+def test_sessions_end_after_two_idle_hours_or_eight_in_all(ledger):
+    from datetime import timedelta
+
+    from generator.service.accounts import Accounts
+    from generator.service.ledger import utcnow
+    from generator.service.sessions import Sessions
+
+    accounts = Accounts(ledger)
+    sessions = Sessions(ledger)
+    account = accounts.add("gaj", "correct horse", unit="区公安局")
+    t0 = utcnow()
+    idle = sessions.start(account.id, t0)
+    assert sessions.account(idle, t0 + timedelta(hours=1, minutes=59)) is not None
+    assert sessions.account(idle, t0 + timedelta(hours=4)) is None  # 2h 01m idle
+    busy = sessions.start(account.id, t0)
+    for hour in range(1, 8):
+        assert sessions.account(busy, t0 + timedelta(hours=hour)) is not None
+    assert sessions.account(busy, t0 + timedelta(hours=8, minutes=1)) is None
+    assert sessions.account("not a token") is None
+
+
+def test_failed_logins_slow_one_address_but_never_lock_the_owner_out(ledger):
+    from datetime import timedelta
+
     from generator.service import accounts as mod
+    from generator.service.ledger import utcnow
 
     accounts = mod.Accounts(ledger)
     accounts.add("gaj", "correct horse", unit="区公安局")
-    for _ in range(mod.MAX_FAILURES_PER_USER):
-        assert not accounts.throttled("gaj", "10.0.0.1")
+    for _ in range(mod.PAIR_FREE):
+        assert accounts.wait("gaj", "10.0.0.1") == 0
         accounts.authenticate("gaj", "wrong", "10.0.0.1")
-    assert accounts.throttled("gaj", "10.0.0.2")  # the name is throttled from anywhere
-    assert not accounts.throttled("other", "10.0.0.3")
+    first = accounts.wait("gaj", "10.0.0.1")
+    assert 0 < first <= mod.PAIR_DELAY
+    accounts.authenticate("gaj", "wrong", "10.0.0.1")
+    assert accounts.wait("gaj", "10.0.0.1") > first  # the delay grows
+    assert accounts.wait("gaj", "10.0.0.2") == 0  # another address is not slowed
+    assert accounts.wait("other", "10.0.0.1") == 0
+    # past the account's ceiling, addresses that failed on it wait for the window ...
+    for n in range(mod.ACCOUNT_CEILING):
+        accounts.authenticate("gaj", "wrong", f"10.0.1.{n}")
+    assert accounts.wait("gaj", "10.0.1.0") > 60
+    # ... but a fresh address may still try, and the right password logs in
+    assert accounts.wait("gaj", "10.0.2.1") == 0
+    assert accounts.authenticate("gaj", "correct horse", "10.0.2.1") is not None
+    # one address spraying many accounts is stopped at its own ceiling
+    for n in range(mod.ADDRESS_CEILING):
+        accounts.authenticate(f"user{n}", "wrong", "10.0.3.1")
+    assert accounts.wait("nobody-tried", "10.0.3.1") > 60
+    later = utcnow() + mod.WINDOW + timedelta(seconds=1)
+    assert accounts.wait("gaj", "10.0.1.0", later) == 0 and accounts.wait("x", "10.0.3.1", later) == 0
 
 
 def test_active_units_are_those_with_an_account_or_a_filing(ledger):

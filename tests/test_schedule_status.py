@@ -129,11 +129,14 @@ def test_chase_list_exports_as_csv_and_xlsx_never_as_formulas(board_data):
     assert ("乙单位", "2022年5月") in names and ("丙单位", "2022年6月") in names
     assert ("'=丁单位", "2022年6月") in names  # a leading "=" cannot become a formula
     wb = load_workbook(io.BytesIO(chase_xlsx(b, titles)))
-    ws = wb.active
-    assert [c.value for c in ws[1]] == CHASE_HEADER
-    values = [(r[0].value, r[0].data_type) for r in ws.iter_rows(min_row=2)]
-    assert ("=丁单位", "s") in values
+    assert wb.sheetnames == ["逾期未报", "已报有错未改正"]  # one sheet per kind of chase
+    values = []
+    for ws in wb.worksheets:
+        assert [c.value for c in ws[1]] == CHASE_HEADER
+        values += [(r[0].value, r[0].data_type, r[4].value, ws.title) for r in ws.iter_rows(min_row=2) if r[4].value]
+    assert any(v[:2] == ("=丁单位", "s") for v in values)
     assert len(values) == len(rows) - 1
+    assert all((status == "逾期") == (sheet == "逾期未报") for _, _, status, sheet in values)
 
 
 def test_comparing_versions_matches_findings_by_code_and_place():

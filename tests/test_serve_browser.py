@@ -5,6 +5,7 @@ board and the charts.  Every request stays on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import re
 import random
 import shutil
 
@@ -72,7 +73,10 @@ def test_a_unit_logs_in_uploads_and_reads_the_findings(browser, site, tmp_path):
     assert "有错" in verdict and "1 个错误" in verdict
     report = page.inner_text("#report")
     assert "表3 医疗器械" in report and "投诉举报（件）" in report and "合计" in report
-    assert "total-mismatch" in report
+    # the finding's kind in Chinese; its code only as a muted tooltip, never as text
+    assert "〔合计与各环节之和不符〕" in report
+    assert "total-mismatch" not in report and re.search(r"[a-z]+-[a-z]+", report) is None
+    assert page.get_attribute("#report [data-code=total-mismatch]", "title") == "代码：total-mismatch"
     assert page.is_visible("#annotated")
     page.screenshot(path=str(tmp_path / "result.png"), full_page=True)
 

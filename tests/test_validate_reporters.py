@@ -60,8 +60,9 @@ def test_html_escapes_everything_and_references_nothing(hostile_text):
     # only our own tags; no attribute that loads or runs anything; no url(), no @import
     tags = _tags(html)
     assert {t for t, _ in tags} <= {"html", "head", "meta", "title", "body", "h1", "section", "style", "article", "h2",
-                                    "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "code"}
-    assert all(a in ("lang", "charset", "name", "content", "class", "style") for _, attrs in tags for a, _v in attrs)
+                                    "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "span"}
+    assert all(a in ("lang", "charset", "name", "content", "class", "style", "title", "data-code")
+               for _, attrs in tags for a, _v in attrs)
     assert "url(" not in html and "@import" not in html and "http" not in html
     assert html.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in html
     frag = fragment([report])

@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from generator.forms.cells import put as put_cell
 from generator.forms.inputs import meanings
 from generator.forms.layout import layout
 from generator.forms.model import TICK, Form
@@ -123,20 +124,14 @@ def _plain_decimal(d: Decimal) -> Decimal | int:
 
 
 def put(ws, row: int, col: int, value: Any, *, kind: str | None = None) -> None:
-    """Store a value in a cell; text stays text (a leading "=" is no formula)."""
-    cell = ws.cell(row, col)
+    """Store a value in a cell through the one cell writer (text stays text: a leading "="
+    is no formula); an ISO date typed into a date cell becomes a date."""
     if kind == "date" and isinstance(value, str):
         try:
             value = date.fromisoformat(value.strip()[:10])
         except ValueError:
             pass
-    if isinstance(value, Decimal):
-        value = int(value) if value == value.to_integral_value() else value
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    elif isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
+    put_cell(ws.cell(row, col), value)
 
 
 def copy_style(src, dst) -> None:

@@ -25,6 +25,7 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.protection import WorkbookProtection
 
+from generator.forms.cells import put, put_formula
 from generator.forms.inputs import Input, meanings
 from generator.forms.keys import row_key
 from generator.forms.layout import STAMP_FORM, STAMP_VERSION, FormLayout, Place, SheetLayout, cell_ref, layout
@@ -182,7 +183,7 @@ def _render_sheet(wb: Workbook, form: Form, sheet: SheetLayout, texts: Texts) ->
         elif place.role == "total":
             t = sheet.table
             parts = [inputs[row_key(t.id, place.key.row, c.id)].ref for c in t.columns]
-            ws.cell(place.row, place.col).value = total_formula(parts)
+            put_formula(ws.cell(place.row, place.col), total_formula(parts))
     _validations(ws, sheet, meaning)
     _dimensions(ws, sheet, texts)
     _sheet_settings(ws, sheet, last_row=max(sheet.last_row, ws.max_row))
@@ -191,7 +192,7 @@ def _render_sheet(wb: Workbook, form: Form, sheet: SheetLayout, texts: Texts) ->
 def _put(ws, place: Place, text: str | None, style: dict, boxed: bool, locked: bool) -> None:
     cell = ws.cell(place.row, place.col)
     if text is not None:
-        cell.value = text
+        put(cell, text)
     if place.merged:
         ws.merge_cells(place.range)
     protection = Protection(locked=locked)

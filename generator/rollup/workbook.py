@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from generator.forms.cells import append_row
 from generator.forms.filled import blank, copy_style, put
 from generator.forms.keys import KEY_AREAS, ROWS, CaseKey, GridKey, SectionKey, header_key
 from generator.forms.layout import layout
@@ -94,7 +95,7 @@ def add_breakdown(wb, rollup) -> None:
 
     ws = wb.create_sheet(BREAKDOWN_SHEET)
     head = ["表", "项目", "栏目", "汇总", *rollup.units]
-    ws.append(head)
+    append_row(ws, head)  # unit names are text, even one beginning with "="
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -113,21 +114,37 @@ def add_breakdown(wb, rollup) -> None:
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 30
     ws.column_dimensions["C"].width = 18
+    from openpyxl.utils import get_column_letter
+
+    for col in range(5, len(head) + 1):  # unit columns: room for a name on up to three lines
+        ws.column_dimensions[get_column_letter(col)].width = 12
+    ws.row_dimensions[1].height = 48
+    _print_setup(ws)
+
+
+def _print_setup(ws) -> None:
+    """Printed: landscape A4, as wide as one page, as many pages down as it needs, the
+    header row on every page and the label columns (表, 项目, 栏目, 汇总) on every page
+    across, so that no number is printed apart from its labels."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:D"
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def save(wb, out: str | os.PathLike, totals: dict[str, dict[str, Any]] | None = None) -> Path:
     """Save atomically: a temp file beside the target, then renamed over it."""
+    from generator.atomicfile import write_bytes
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".rollup-", suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    try:
-        Path(tmp).write_bytes(to_bytes(wb, totals))
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
+    return write_bytes(out, to_bytes(wb, totals), prefix=".rollup-")  # mode from the umask
 
 
 def to_bytes(wb, totals: dict[str, dict[str, Any]] | None = None) -> bytes:

@@ -6,23 +6,35 @@ filings.  An office account (工作小组办公室) sees everything and files no
 
 from __future__ import annotations
 
-import hashlib
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
 
 from generator.service import db
-from generator.service.ledger import Ledger, stamp, utcnow
+from generator.service.ledger import Ledger, parse_stamp, stamp, utcnow
 from generator.service.tables import accounts, login_attempts, units
 
 ROLES = {"unit": "单位", "office": "办公室"}
 MIN_PASSWORD = 8
 
-# Login rate limits: failed attempts within the window, per account name and per address.
+# Login throttling (the README states this policy).  Failed attempts are counted within
+# WINDOW, for one account name from one address since that pair's last success:
+# - after PAIR_FREE failures, each further attempt from that address on that account waits
+#   PAIR_DELAY, doubling with every failure (2 s, 4 s, 8 s, … at most PAIR_DELAY_MAX);
+# - once an account has ACCOUNT_CEILING failures from anywhere, addresses that failed on it
+#   are refused until the window passes; an address with no failure on it may still try,
+#   so the right password from a fresh address logs in (an attacker cannot lock a user out);
+# - one address with ADDRESS_CEILING failures over all accounts is refused until the window
+#   passes.  Behind a reverse proxy, start the service with --trusted-proxy: the client's
+#   forwarded address then counts, not the proxy's (X-Forwarded-For is ignored otherwise).
 WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_REMOTE = 30
+PAIR_FREE = 3
+PAIR_DELAY = 2.0
+PAIR_DELAY_MAX = 300.0
+ACCOUNT_CEILING = 10
+ADDRESS_CEILING = 30
 
 
 class AccountError(Exception):
@@ -62,21 +74,16 @@ class Account:
     def is_office(self) -> bool:
         return self.role == "office"
 
-    @property
-    def stamp(self) -> str:
-        """Changes whenever the password changes or the account is disabled: sessions carry
-        it, so a changed password or a disabled account ends existing sessions."""
-        return hashlib.sha256(f"{self.password_hash}|{self.disabled}".encode()).hexdigest()[:24]
 
-
-def _select():
+def account_query():
+    """Accounts with their unit's name (the columns `as_account` reads)."""
     return sa.select(
         accounts.c.id, accounts.c.username, accounts.c.role, accounts.c.unit_id, units.c.name.label("unit"),
         accounts.c.disabled, accounts.c.password_hash, accounts.c.created_at,
     ).select_from(accounts.outerjoin(units, units.c.id == accounts.c.unit_id))
 
 
-def _account(row) -> Account:
+def as_account(row) -> Account:
     return Account(row.id, row.username, row.role, row.unit_id, row.unit, bool(row.disabled), row.password_hash, row.created_at)
 
 
@@ -104,28 +111,28 @@ class Accounts:
         digest = hash_password(password)
         now = stamp()
         with db.write(self.engine) as conn:
-            if conn.scalar(sa.select(accounts.c.id).where(accounts.c.username == username)) is not None:
-                raise AccountError(f"账号「{username}」已存在。")
             unit_id = Ledger.ensure_unit(conn, unit) if unit else None
-            conn.execute(sa.insert(accounts).values(
+            made = db.insert_if_absent(conn, accounts, dict(
                 username=username, role="office" if office else "unit", unit_id=unit_id,
                 password_hash=digest, disabled=False, created_at=now, updated_at=now,
-            ))
+            ), ["username"])
+            if not made:
+                raise AccountError(f"账号「{username}」已存在。")
         return self.get(username)
 
     def get(self, username: str) -> Account | None:
         with db.read(self.engine) as conn:
-            row = conn.execute(_select().where(accounts.c.username == username)).first()
-        return _account(row) if row else None
+            row = conn.execute(account_query().where(accounts.c.username == username)).first()
+        return as_account(row) if row else None
 
     def by_id(self, account_id: int) -> Account | None:
         with db.read(self.engine) as conn:
-            row = conn.execute(_select().where(accounts.c.id == account_id)).first()
-        return _account(row) if row else None
+            row = conn.execute(account_query().where(accounts.c.id == account_id)).first()
+        return as_account(row) if row else None
 
     def all(self) -> list[Account]:
         with db.read(self.engine) as conn:
-            return [_account(r) for r in conn.execute(_select().order_by(accounts.c.role.desc(), units.c.name, accounts.c.username))]
+            return [as_account(r) for r in conn.execute(account_query().order_by(accounts.c.role.desc(), units.c.name, accounts.c.username))]
 
     def set_password(self, username: str, password: str) -> None:
         check_password_strength(password)
@@ -135,25 +142,45 @@ class Accounts:
         self._update(username, disabled=disabled)
 
     def _update(self, username: str, **values) -> None:
+        """Change an account and end all its sessions (a new password or disabling must
+        log out every browser, and enabling again must not bring those sessions back)."""
+        from generator.service.sessions import end_all
+
         with db.write(self.engine) as conn:
-            done = conn.execute(
-                sa.update(accounts).where(accounts.c.username == username).values(updated_at=stamp(), **values)
-            ).rowcount
-        if not done:
-            raise AccountError(f"账号「{username}」不存在。")
+            account_id = conn.scalar(sa.select(accounts.c.id).where(accounts.c.username == username))
+            if account_id is None:
+                raise AccountError(f"账号「{username}」不存在。")
+            conn.execute(sa.update(accounts).where(accounts.c.id == account_id).values(updated_at=stamp(), **values))
+            end_all(conn, account_id)
 
     # -- logging in --------------------------------------------------------------------
 
-    def throttled(self, username: str, remote: str) -> bool:
-        """True when too many failed logins came for this name or from this address lately."""
-        since = stamp(utcnow() - WINDOW)
+    def wait(self, username: str, remote: str, now=None) -> int:
+        """Seconds before this address may try this account again (0: it may try now)."""
+        now = now or utcnow()
+        since = stamp(now - WINDOW)
+        a = login_attempts.c
         with db.read(self.engine) as conn:
-            def failures(column, value):
-                return conn.scalar(sa.select(sa.func.count()).select_from(login_attempts).where(
-                    column == value, login_attempts.c.ok == sa.false(), login_attempts.c.at >= since,
-                ))
-            return failures(login_attempts.c.username, username) >= MAX_FAILURES_PER_USER or \
-                failures(login_attempts.c.remote, remote) >= MAX_FAILURES_PER_REMOTE
+            last_ok = conn.scalar(sa.select(sa.func.max(a.at)).where(
+                a.username == username, a.remote == remote, a.ok == sa.true(), a.at >= since))
+            pair = conn.execute(sa.select(sa.func.count(), sa.func.min(a.at), sa.func.max(a.at)).where(
+                a.username == username, a.remote == remote, a.ok == sa.false(), a.at >= max(since, last_ok or since),
+            )).one()
+            failures, first, last = pair[0], pair[1], pair[2]
+            waits = [0.0]
+            if failures >= PAIR_FREE:
+                delay = min(PAIR_DELAY * 2 ** (failures - PAIR_FREE), PAIR_DELAY_MAX)
+                waits.append((parse_stamp(last) - now).total_seconds() + delay)
+            if failures:
+                on_account = conn.scalar(sa.select(sa.func.count()).select_from(login_attempts).where(
+                    a.username == username, a.ok == sa.false(), a.at >= since))
+                if on_account >= ACCOUNT_CEILING:
+                    waits.append((parse_stamp(first) + WINDOW - now).total_seconds())
+            from_address = conn.execute(sa.select(sa.func.count(), sa.func.min(a.at)).where(
+                a.remote == remote, a.ok == sa.false(), a.at >= since)).one()
+            if from_address[0] >= ADDRESS_CEILING:
+                waits.append((parse_stamp(from_address[1]) + WINDOW - now).total_seconds())
+        return max(0, math.ceil(max(waits)))
 
     def authenticate(self, username: str, password: str, remote: str) -> Account | None:
         """The account if the password is right and it is enabled; every attempt is recorded."""

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from generator.atomicfile import umask
 from generator.service import db
 
 MANIFEST = "backup.json"
@@ -207,17 +208,11 @@ def backup(target: str, files_dir: str | os.PathLike, dest: str | os.PathLike) -
         if dest.exists():
             dest.rmdir()  # empty, checked above
         os.rename(work, dest)
-        os.chmod(dest, 0o755 & ~_umask())
+        os.chmod(dest, 0o755 & ~umask())
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return Result(dest, kind, len(shas), count, total, notes)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _read_manifest(src: Path) -> dict:

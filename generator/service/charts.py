@@ -45,73 +45,108 @@ def _ticks(top: float, n: int = 4) -> list[float]:
     return [top * i / n for i in range(n + 1)]
 
 
+def _scale(vmax: float, integer: bool, n: int = 4) -> tuple[float, list[float]]:
+    """(top of the axis, tick values).  Counts get whole-number ticks only."""
+    if not integer:
+        top = _nice_max(vmax)
+        return top, _ticks(top, n)
+    import math
+
+    raw = max(1.0, vmax / n)
+    exp = 10 ** math.floor(math.log10(raw))
+    step = next(m * exp for m in (1, 2, 2.5, 5, 10) if m * exp >= raw and float(m * exp).is_integer())
+    step = max(1, int(step))
+    top = step * max(1, math.ceil(vmax / step))
+    return float(top), [float(v) for v in range(0, top + 1, step)]
+
+
 def _tick_label(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number | None]]], unit: str = "") -> str:
-    """Values by period, one line per series (gaps where a value is None)."""
-    width, height = 720, 320
-    left, right, top, bottom = 64, 150, 40, 48
+def column_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number | None]]],
+                 unit: str = "", *, notes: Sequence[str] = (), integer: bool = False, caption: str = "") -> str:
+    """Values by period as columns, the series side by side in each period (so equal
+    values never hide one another), with a legend; `notes` go under each period's label."""
+    width = 720
+    left, right, top, bottom = 64, 16, 64, 64 + (16 if caption else 0)
+    height = 360
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [float(v) for _, vs in series for v in vs if v is not None]
-    ymax = _nice_max(max(values, default=0))
+    ymax, ticks = _scale(max(values, default=0), integer)
     n = max(len(labels), 1)
-
-    def x(i: int) -> float:
-        return left + (plot_w * (i + 0.5) / n)
+    group = plot_w / n
+    k = max(len(series), 1)
+    bar = min(28.0, group * 0.8 / k)
 
     def y(v: float) -> float:
         return top + plot_h - plot_h * v / ymax
 
     out = [_open(width, height, title, _desc(labels, series, unit))]
-    out.append(f'<text x="{left}" y="22" class="t">{escape(title)}</text>')
+    out.append(f'<text x="8" y="22" class="t">{escape(title)}</text>')
     if unit:
-        out.append(f'<text x="{left + plot_w}" y="22" text-anchor="end" class="u">单位：{escape(unit)}</text>')
-    for t in _ticks(ymax):
+        out.append(f'<text x="{width - right}" y="22" text-anchor="end" class="u">单位：{escape(unit)}</text>')
+    lx = left
+    for j, (name, _vs) in enumerate(series):  # the legend, on one line under the title
+        color = COLORS[j % len(COLORS)]
+        out.append(f'<rect x="{lx}" y="34" width="12" height="12" fill="{color}"/>')
+        out.append(f'<text x="{lx + 16}" y="44" class="a">{escape(name)}</text>')
+        lx += 28 + 13 * len(name)
+    for t in ticks:
         out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(t):.1f}" y2="{y(t):.1f}" class="g"/>')
         out.append(f'<text x="{left - 8}" y="{y(t) + 4:.1f}" text-anchor="end" class="a">{_tick_label(t)}</text>')
     for i, label in enumerate(labels):
-        out.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 20}" text-anchor="middle" class="a">{escape(label)}</text>')
-    for k, (name, vs) in enumerate(series):
-        color = COLORS[k % len(COLORS)]
-        path: list[str] = []
-        for i, v in enumerate(vs):
+        cx = left + group * (i + 0.5)
+        out.append(f'<text x="{cx:.1f}" y="{top + plot_h + 18}" text-anchor="middle" class="a">{escape(label)}</text>')
+        if i < len(notes) and notes[i]:
+            out.append(f'<text x="{cx:.1f}" y="{top + plot_h + 34}" text-anchor="middle" class="u">{escape(notes[i])}</text>')
+        for j, (name, vs) in enumerate(series):
+            v = vs[i] if i < len(vs) else None
             if v is None:
-                if path:
-                    out.append(_polyline(path, color))
-                path = []
                 continue
-            path.append(f"{x(i):.1f},{y(float(v)):.1f}")
-            out.append(f'<circle cx="{x(i):.1f}" cy="{y(float(v)):.1f}" r="3.5" fill="{color}"><title>{escape(name)} · {escape(labels[i])}：{_fmt(v)}{escape(unit)}</title></circle>')
-        if path:
-            out.append(_polyline(path, color))
-        ly = top + 10 + 22 * k
-        out.append(f'<rect x="{left + plot_w + 16}" y="{ly - 9}" width="14" height="4" fill="{color}"/>')
-        out.append(f'<text x="{left + plot_w + 36}" y="{ly - 3}" class="a">{escape(name)}</text>')
+            x0 = cx - bar * k / 2 + bar * j
+            h = plot_h * float(v) / ymax
+            out.append(f'<rect x="{x0:.1f}" y="{y(float(v)):.1f}" width="{bar - 1:.1f}" height="{h:.1f}" '
+                       f'fill="{COLORS[j % len(COLORS)]}"><title>{escape(name)} · {escape(label)}：{_fmt(v)}{escape(unit)}'
+                       f'{("（" + escape(notes[i]) + "）") if i < len(notes) and notes[i] else ""}</title></rect>')
+    if caption:
+        out.append(f'<text x="8" y="{height - 8}" class="u">{escape(caption)}</text>')
     out.append("</svg>")
     return "".join(out)
 
 
-def bar_chart(title: str, items: Sequence[tuple[str, Number | None]], unit: str = "") -> str:
+def bar_chart(title: str, items: Sequence[tuple[str, Number | None]], unit: str = "", *,
+              integer: bool = False, caption: str = "") -> str:
     """Horizontal bars, one per item (e.g. per unit), largest first as given."""
     bar, gap = 18, 8
     left, right, top = 190, 80, 44
     width = 720
-    height = top + max(len(items), 1) * (bar + gap) + 16
+    height = top + max(len(items), 1) * (bar + gap) + 16 + (20 if caption else 0)
     plot_w = width - left - right
-    vmax = _nice_max(max((float(v) for _, v in items if v is not None), default=0))
+    vmax, _ = _scale(max((float(v) for _, v in items if v is not None), default=0), integer)
     out = [_open(width, height, title, _desc([k for k, _ in items], [(title, [v for _, v in items])], unit))]
     out.append(f'<text x="8" y="22" class="t">{escape(title)}</text>')
+    if caption:
+        out.append(f'<text x="8" y="{height - 8}" class="u">{escape(caption)}</text>')
     for i, (label, v) in enumerate(items):
         yy = top + i * (bar + gap)
-        shown = label if len(label) <= 14 else label[:13] + "…"
+        shown = _short(label)
         out.append(f'<text x="{left - 8}" y="{yy + bar - 5}" text-anchor="end" class="a"><title>{escape(label)}</title>{escape(shown)}</text>')
         w = 0.0 if v is None else plot_w * float(v) / vmax
         out.append(f'<rect x="{left}" y="{yy}" width="{w:.1f}" height="{bar}" fill="{COLORS[0]}"/>')
         out.append(f'<text x="{left + w + 6:.1f}" y="{yy + bar - 5}" class="a">{_fmt(v)}{escape(unit) if v is not None else ""}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _short(label: str, room: int = 14) -> str:
+    """A label cut to `room` characters, keeping a trailing （…） note whole."""
+    if len(label) <= room:
+        return label
+    name, mark, note = label.rpartition("（")
+    if mark and label.endswith("）") and len(note) + 1 < room - 2:
+        return name[: room - len(note) - 2] + "…" + mark + note
+    return label[: room - 1] + "…"
 
 
 def _open(width: int, height: int, title: str, desc: str) -> str:
@@ -122,10 +157,6 @@ def _open(width: int, height: int, title: str, desc: str) -> str:
         "<style>.t{font-size:15px;font-weight:bold;fill:#222}.a{font-size:12px;fill:#333}"
         ".u{font-size:12px;fill:#555}.g{stroke:#ddd;stroke-width:1}</style>"
     )
-
-
-def _polyline(points: list[str], color: str) -> str:
-    return f'<polyline points="{" ".join(points)}" fill="none" stroke="{color}" stroke-width="2"/>'
 
 
 def _desc(labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number | None]]], unit: str) -> str:

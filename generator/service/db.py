@@ -123,3 +123,15 @@ def read(engine: sa.Engine) -> Iterator[sa.Connection]:
     with engine.connect() as conn:
         with conn.begin():
             yield conn
+
+
+def insert_if_absent(conn: sa.Connection, table: sa.Table, values: dict, key: list[str]) -> bool:
+    """INSERT … ON CONFLICT (key) DO NOTHING: atomic get-or-create when followed by a read.
+    Two processes racing to create the same row both succeed; one row is made.  True when
+    this call made it."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=key).returning(table.c[key[0]])
+    return conn.execute(stmt).first() is not None

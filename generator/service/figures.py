@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.rollup.sums import to_decimal
-from generator.service.charts import bar_chart, line_chart
+from generator.service.charts import bar_chart, column_chart
 
 CASE_GROUP = "source"
 FINE_ROWS = ("fine_amount", "confiscation")
@@ -65,39 +65,47 @@ def _grid_form(project, schedule, form_id: str):
 
 
 def charts(ledger, project, schedule, slot) -> list[Chart]:
+    """The 汇总 page's charts for the period picked on the page (every chart ends there).
+
+    The figures are running totals, so a month's district figure is the sum over units of
+    each unit's latest accepted figure up to that month: a unit that did not file in a
+    month keeps its last figure (carried forward) instead of dropping out of the sum.
+    Each month says how many units the figure rests on."""
     form = _grid_form(project, schedule, slot.form)
     if form is None:
         return []
     grids = [t for t in form.tables if t.kind == "grid"]
-    slots = schedule.slots_of(form.id)
-    if slot.form == form.id:
-        slots = slots[: slots.index(slot) + 1]
-    labels = [s.label.replace(f"{s.start.year}年", "") if s.kind == "month" else s.label for s in slots]
-    cases = {t.id: [] for t in grids}
+    slots = [s for s in schedule.slots_of(form.id) if s.end <= slot.end] or schedule.slots_of(form.id)[:1]
+    labels = [s.label.replace(f"{s.start.year}年", "") if s.kind == "month" and s.start.year == slots[-1].start.year
+              else s.label for s in slots]
+    span = slots[0].label if len(slots) == 1 else f"{slots[0].label}—{slots[-1].label}"
+    latest: dict[str, tuple[str, dict]] = {}  # unit -> (axis label, figures of its latest accepted filing)
+    cases: dict[str, list[Decimal | None]] = {t.id: [] for t in grids}
     fines: list[Decimal | None] = []
-    last_filings = []
-    for s in slots:
-        filings = ledger.latest_accepted_per_unit(form.id, s.period)
-        if filings:
-            last_filings = filings
-        month_fines = Decimal(0)
+    counts: list[int] = []
+    for s, label in zip(slots, labels):
+        for sub in ledger.latest_accepted_per_unit(form.id, s.period):
+            figures = {t.id: table_figures(t, sub.document or {}) for t in grids}
+            latest[sub.unit] = (label, figures)
+        counts.append(len(latest))
         for t in grids:
-            total = Decimal(0)
-            for sub in filings:
-                c, f = table_figures(t, sub.document or {})
-                total += c
-                month_fines += f
-            cases[t.id].append(total if filings else None)
-        fines.append(month_fines if filings else None)
+            cases[t.id].append(sum((f[t.id][0] for _, f in latest.values()), Decimal(0)) if latest else None)
+        fines.append(sum((f[t.id][1] for _, f in latest.values() for t in grids), Decimal(0)) if latest else None)
+    notes = [f"{n} 个单位" for n in counts]
+    how = "各单位截至当月最近一次通过校验的累计数之和；当月未报的单位沿用其上一次的数"
     out = [
-        Chart("各月累计案件数", line_chart("全区累计案件数（按月）", labels, [(t.sheet, cases[t.id]) for t in grids], "件")),
-        Chart("各月累计罚没款", line_chart("全区累计罚没款（按月）", labels, [("罚没款", fines)], "万元")),
+        Chart("各月累计案件数", column_chart(f"全区累计案件数（{span}）", labels,
+                                          [(t.sheet, cases[t.id]) for t in grids], "件", notes=notes, integer=True, caption=how)),
+        Chart("各月累计罚没款", column_chart(f"全区累计罚没款（{span}）", labels, [("罚没款", fines)], "万元",
+                                          notes=notes, caption=how)),
     ]
-    if last_filings:
+    if latest:
         per_unit = []
-        for sub in last_filings:
-            per_unit.append((sub.unit, sum((table_figures(t, sub.document or {})[0] for t in grids), Decimal(0))))
+        for unit, (label, figures) in latest.items():
+            shown = unit if label == labels[-1] else f"{unit}（{label}）"
+            per_unit.append((shown, sum((figures[t.id][0] for t in grids), Decimal(0))))
         per_unit.sort(key=lambda x: (-x[1], x[0]))
-        period_label = next((s.label for s in slots if s.period == last_filings[0].period), "")
-        out.append(Chart("各单位累计案件数", bar_chart(f"各单位累计案件数（{period_label}）", per_unit, "件")))
+        out.append(Chart("各单位累计案件数", bar_chart(
+            f"各单位累计案件数（截至{slots[-1].label}，{len(per_unit)} 个单位）", per_unit, "件", integer=True,
+            caption="各单位最近一次通过校验的报送；括号内为沿用的较早月份")))
     return out

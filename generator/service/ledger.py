@@ -145,20 +145,21 @@ class Ledger:
             value = conn.scalar(sa.select(settings.c.value).where(settings.c.key == key))
         if value is not None or make is None:
             return value
+        # Several servers may start at once on a new database: whoever inserts first wins,
+        # and everyone reads the winner's value.
         with db.write(self.engine) as conn:
-            value = conn.scalar(sa.select(settings.c.value).where(settings.c.key == key))
-            if value is None:
-                value = make()
-                conn.execute(sa.insert(settings).values(key=key, value=value))
-        return value
+            db.insert_if_absent(conn, settings, {"key": key, "value": make()}, ["key"])
+            return conn.scalar(sa.select(settings.c.value).where(settings.c.key == key))
 
     # -- units ------------------------------------------------------------------------
 
     @staticmethod
     def ensure_unit(conn: sa.Connection, name: str) -> int:
+        """The unit's id, made if new (atomic: INSERT … ON CONFLICT DO NOTHING, then read)."""
         unit_id = conn.scalar(sa.select(units.c.id).where(units.c.name == name))
         if unit_id is None:
-            unit_id = conn.execute(sa.insert(units).values(name=name, created_at=stamp())).inserted_primary_key[0]
+            db.insert_if_absent(conn, units, {"name": name, "created_at": stamp()}, ["name"])
+            unit_id = conn.scalar(sa.select(units.c.id).where(units.c.name == name))
         return unit_id
 
     def unit(self, unit_id: int) -> Unit | None:
@@ -284,6 +285,13 @@ class Ledger:
         return self.store.path(sub.sha256)
 
     # -- consistency ------------------------------------------------------------------
+
+    def sweep_orphans(self) -> int:
+        """At a server's start: remove stored files no submission refers to (a crash
+        between storing and recording); returns how many."""
+        with db.read(self.engine) as conn:
+            referenced = set(conn.scalars(sa.select(submissions.c.sha256).distinct()))
+        return self.store.sweep_orphans(referenced)
 
     def check(self) -> list[str]:
         """Problems with the ledger (empty when consistent): the database's own integrity

@@ -108,11 +108,33 @@ def m0002_online_drafts(conn: sa.Connection) -> None:
     md.tables["drafts"].create(conn)
 
 
+def m0003_sessions(conn: sa.Connection) -> None:
+    """Server-side sessions (revocable: logout, new password, disabling end them), and an
+    index for login throttling per account and address."""
+    md = sa.MetaData()
+    sa.Table("accounts", md, sa.Column("id", sa.Integer, primary_key=True))
+    sessions = sa.Table(
+        "sessions", md,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("seen_at", sa.String(40), nullable=False),
+    )
+    sa.Index("ix_sessions_account", sessions.c.account_id)
+    sessions.create(conn)  # with its index
+    attempts = sa.Table(
+        "login_attempts", md,
+        sa.Column("username", sa.String(100)), sa.Column("remote", sa.String(100)), sa.Column("at", sa.String(40)),
+    )
+    sa.Index("ix_login_attempts_pair", attempts.c.username, attempts.c.remote, attempts.c.at).create(conn)
+
+
 Migration = tuple[str, Callable[[sa.Connection], None]]
 
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001-ledger", m0001_ledger),
     ("0002-online-drafts", m0002_online_drafts),
+    ("0003-sessions", m0003_sessions),
 )
 
 

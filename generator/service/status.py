@@ -156,6 +156,12 @@ def chase_rows(b: Board, titles: dict[str, str]) -> list[list]:
     return rows
 
 
+CHASE_TITLE = "催报名单"
+# The chase list, split truthfully: units with nothing filed past the due date, and units
+# whose filings all have errors (filed, but nothing accepted yet).
+CHASE_PARTS = (("overdue", "逾期未报"), ("errors", "已报有错未改正"))
+
+
 def _plain(value):
     """Text that a spreadsheet will not take for a formula (=, +, -, @ at the start)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -163,36 +169,58 @@ def _plain(value):
     return value
 
 
+def _chase_parts(b: Board, titles: dict[str, str]) -> list[tuple[str, list[list]]]:
+    rows = chase_rows(b, titles)
+    status_col = CHASE_HEADER.index("状态")
+    return [(name, [r for r in rows if r[status_col] == LABELS[status]]) for status, name in CHASE_PARTS]
+
+
 def chase_csv(b: Board, titles: dict[str, str]) -> bytes:
+    """The chase list as CSV: the units with nothing filed first, then those with errors
+    (the 状态 column says which)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(CHASE_HEADER)
-    for row in chase_rows(b, titles):
-        w.writerow([_plain(v) for v in row])
+    for _name, rows in _chase_parts(b, titles):
+        for row in rows:
+            w.writerow([_plain(v) for v in row])
     # UTF-8 with a BOM: Excel and WPS then open the Chinese text correctly.
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def chase_xlsx(b: Board, titles: dict[str, str]) -> bytes:
+    """The chase list as a workbook: one sheet per kind (逾期未报, 已报有错未改正), columns
+    wide enough for their texts, printed on A4 one page wide with the header on every page."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from generator.forms.cells import append_row, put, text_width
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "逾期未报"
-    ws.append(CHASE_HEADER)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in chase_rows(b, titles):
-        ws.append([None] * len(row))
-        for col, value in enumerate(row, start=1):
-            cell = ws.cell(ws.max_row, col)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-    for col, width in zip("ABCDEFGHI", (24, 22, 14, 12, 10, 10, 12, 18, 14)):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
+    wb.remove(wb.active)
+    for name, rows in _chase_parts(b, titles):
+        ws = wb.create_sheet(name)
+        append_row(ws, CHASE_HEADER)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for row in rows:
+            append_row(ws, row)
+        if not rows:
+            put(ws.cell(2, 1), "（无）")
+        for col in range(1, len(CHASE_HEADER) + 1):
+            texts = [CHASE_HEADER[col - 1], *(r[col - 1] for r in rows)]
+            ws.column_dimensions[get_column_letter(col)].width = min(40, max(text_width(t) for t in texts))
+        ws.freeze_panes = "A2"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "1:1"
+        ws.oddHeader.center.text = f"{CHASE_TITLE} · {name}"
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

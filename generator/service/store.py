@@ -10,7 +10,15 @@ name with `link()` — which, unlike rename, fails instead of replacing an exist
 and the folder is fsynced.  So a stored file is either complete or absent, and the same
 bytes uploaded twice are stored once.  The ledger records a submission only after
 `keep` returns, so every recorded row has its file; a crash in between leaves at most
-an unreferenced file (harmless) or a stale temp file (`sweep` removes old ones).
+an unreferenced file or a stale temp folder, both removed when a server starts
+(`claim` and `sweep_orphans`).
+
+The filer's file name is data only (kept in the ledger): the temp copy is always named
+`upload<ext>`, so a long, odd or hostile name never reaches the file system.
+
+A running server `claim`s a folder of its own under `tmp/`, holding a lock on it for its
+lifetime; at start-up the folders of servers that are gone (no lock held) are removed,
+whatever their age, while those of servers still running are left alone.
 """
 
 from __future__ import annotations
@@ -40,8 +48,8 @@ class TooLarge(Exception):
 
 @dataclass
 class Incoming:
-    path: Path  # the private temp copy, named as the filer named it
-    filename: str
+    path: Path  # the private temp copy (named upload.<ext>, never by the filer's name)
+    filename: str  # the filer's name, made safe for showing and for Content-Disposition
     sha256: str
     size: int
 
@@ -58,6 +66,12 @@ def safe_filename(name: str | None, default: str = "上传文件.xlsx") -> str:
     return name
 
 
+def temp_name(filename: str) -> str:
+    """The temp copy's name: a fixed stem and the filer's extension when it is a plain one."""
+    ext = Path(filename).suffix.lower()
+    return "upload" + (ext if ext[1:].isascii() and ext[1:].isalnum() and len(ext) <= 8 else "")
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -70,6 +84,8 @@ class FileStore:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
         self.tmp = self.root / "tmp"  # made on the first upload: opening the ledger creates nothing
+        self._own: Path | None = None  # this process's claimed temp folder
+        self._lock_fd: int | None = None
 
     def path(self, sha256: str) -> Path:
         if not _SHA.match(sha256):
@@ -83,10 +99,10 @@ class FileStore:
     def receive(self, stream: BinaryIO, filename: str | None, limit: int | None = None) -> Iterator[Incoming]:
         """Copy a stream into a private temp file, hashing it; removed again on exit."""
         self.tmp.mkdir(parents=True, exist_ok=True)
-        folder = self.tmp / secrets.token_hex(12)
+        folder = (self._own or self.tmp) / secrets.token_hex(12)
         folder.mkdir()
         name = safe_filename(filename)
-        path = folder / name
+        path = folder / temp_name(name)
         digest = hashlib.sha256()
         size = 0
         try:
@@ -130,17 +146,103 @@ class FileStore:
             self.keep(incoming)
             return incoming.sha256
 
+    # -- start-up cleanup -------------------------------------------------------------
+
+    def claim(self) -> int:
+        """Clean up after servers that are gone, then take a temp folder for this process
+        (locked while it lives).  Returns how many stale temp folders were removed."""
+        import fcntl
+
+        removed = self.sweep()
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        token = f"{os.getpid()}-{secrets.token_hex(6)}"
+        making = self.tmp / f"claim-{token}"  # locked before it gets its server- name
+        making.mkdir()
+        fd = os.open(making / ".lock", os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        own = self.tmp / f"server-{token}"
+        os.rename(making, own)
+        self._own, self._lock_fd = own, fd
+        return removed
+
+    def release(self) -> None:
+        """Give up this process's temp folder (at a clean stop)."""
+        if self._own is not None:
+            shutil.rmtree(self._own, ignore_errors=True)
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)
+            self._own = self._lock_fd = None
+
+    def live_servers(self) -> int:
+        """How many other server processes hold a temp folder here now."""
+        if not self.tmp.is_dir():
+            return 0
+        return sum(1 for folder in self.tmp.glob("server-*") if folder != self._own and _held(folder))
+
     def sweep(self, older_than: float = 24 * 3600) -> int:
-        """Remove temp folders left by a crash; returns how many."""
+        """Remove temp folders left behind: those of servers that are gone (at once), and
+        loose ones (from tools, or older versions) after `older_than` seconds."""
         removed = 0
         cutoff = time.time() - older_than
         if not self.tmp.is_dir():
             return 0
         for folder in self.tmp.iterdir():
             try:
-                if folder.stat().st_mtime < cutoff:
-                    shutil.rmtree(folder, ignore_errors=True)
+                if folder == self._own:
+                    continue
+                if folder.name.startswith("server-") and folder.is_dir():
+                    stale = not _held(folder)
+                else:
+                    stale = folder.stat().st_mtime < cutoff
+                if stale:
+                    shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink()
                     removed += 1
             except OSError:
                 pass
         return removed
+
+    def stored(self) -> Iterator[tuple[str, Path]]:
+        """(sha256, path) of every stored file."""
+        if not self.root.is_dir():
+            return
+        for sub in self.root.iterdir():
+            if len(sub.name) == 2 and sub.is_dir():
+                for path in sub.iterdir():
+                    if _SHA.match(path.name) and path.name[:2] == sub.name:
+                        yield path.name, path
+
+    def sweep_orphans(self, referenced: set[str], grace: float = 3600) -> int:
+        """Remove stored files no ledger row refers to (left by a crash between `keep`
+        and the ledger's record).  While other servers run, a file kept a moment ago may
+        be about to be recorded: then only files older than `grace` seconds go."""
+        others = self.live_servers()
+        cutoff = time.time() - grace
+        removed = 0
+        for sha, path in list(self.stored()):
+            if sha in referenced:
+                continue
+            try:
+                if others and path.stat().st_ctime >= cutoff:
+                    continue
+                path.unlink()
+                removed += 1
+            except OSError:
+                pass
+        return removed
+
+
+def _held(folder: Path) -> bool:
+    """Whether a live process holds the lock of a claimed temp folder."""
+    import fcntl
+
+    try:
+        fd = os.open(folder / ".lock", os.O_RDWR)
+    except OSError:
+        return False  # no lock file: the claim never finished, or it is being removed
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False

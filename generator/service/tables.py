@@ -12,6 +12,8 @@ this module describes the shape they have after the last one.
 - `login_attempts` for rate limiting and the record of who logged in when.
 - `drafts`        在线填报 drafts: the typed values of one unit × form × period (JSON),
                   the last save wins.
+- `sessions`      logged-in sessions, by the sha256 of the cookie's token: deleting a
+                  row ends the session whatever the browser still holds.
 """
 
 from __future__ import annotations
@@ -101,4 +103,13 @@ drafts = sa.Table(
     sa.Column("saved_at", sa.String(40), nullable=False),
     sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=True),
     sa.UniqueConstraint("unit_id", "form", "period", name="uq_draft_slot"),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # sha256 of the token in the cookie
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("seen_at", sa.String(40), nullable=False),
 )

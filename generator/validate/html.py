@@ -7,7 +7,7 @@ from html import escape
 from typing import Sequence
 
 from generator.findings import SEVERITY_ZH
-from generator.validate.report import Report, summary, title_line
+from generator.validate.report import Report, summary
 
 CSS = """
 .yj-report{font-family:"Microsoft YaHei","PingFang SC","WenQuanYi Zen Hei",SimSun,sans-serif;color:#222;line-height:1.5}
@@ -22,7 +22,7 @@ CSS = """
 .yj-report tr.yj-error td:first-child{background:#fde2e1;color:#b42318;font-weight:bold}
 .yj-report tr.yj-warning td:first-child{background:#fff1cc;color:#8a5a00;font-weight:bold}
 .yj-report .yj-remedy{color:#555}
-.yj-report code{font-family:Consolas,monospace;font-size:.9em;color:#666}
+.yj-report .yj-kind{font-size:.85em;color:#777;white-space:nowrap}
 @media print{.yj-report tr{page-break-inside:avoid}}
 """
 
@@ -50,7 +50,7 @@ def _report(report: Report) -> str:
     e = escape
     ok = report.valid
     parts = [f"<article><h2>{e(report.file)}</h2>"]
-    meta = title_line(report)
+    meta = _meta(report)
     if meta:
         parts.append(f'<p class="yj-meta">{e(meta)}</p>')
     parts.append(f'<p class="yj-summary {"yj-ok" if ok else "yj-bad"}">{e(summary(report))}</p>')
@@ -62,8 +62,24 @@ def _report(report: Report) -> str:
             parts.append(
                 f'<tr class="yj-{e(f.severity)}"><td>{e(SEVERITY_ZH.get(f.severity, f.severity))}</td>'
                 f"<td>{e(f.cell or '')}</td><td>{e(place)}</td>"
-                f"<td>{e(f.message)} <code>{e(f.code)}</code></td>"
+                f"<td>{e(f.message)} {kind_tag(f.code)}</td>"
                 f'<td class="yj-remedy">{e(f.remedy)}</td></tr>')
         parts.append("</tbody></table>")
     parts.append("</article>")
     return "\n".join(parts)
+
+
+def _meta(report: Report) -> str:
+    """The form's Chinese title, the unit and the date (form ids and versions are for the
+    JSON and the text report, not for the people reading this page)."""
+    return " · ".join(p for p in (report.form_title, report.unit, report.report_date) if p)
+
+
+def kind_tag(code: str) -> str:
+    """A finding's kind as people read it: the catalogue's Chinese title, muted, with the
+    code only in the tooltip and a data attribute (for a technician, and for tests)."""
+    from generator.findings import catalogue
+
+    kind = catalogue().get(code or "")
+    title = kind.title if kind else "其他问题"
+    return f'<span class="yj-kind" title="代码：{escape(code or "")}" data-code="{escape(code or "")}">〔{escape(title)}〕</span>'

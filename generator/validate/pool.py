@@ -41,7 +41,48 @@ class Failure:
     reason: str
 
 
-def _start_worker(memory: int | None, initializer: Callable | None, initargs: tuple) -> None:
+def _lifeline(parent: int) -> None:
+    """In a worker: ignore the terminal's Ctrl+C and the group's SIGTERM (the caller stops
+    its workers itself, after the tasks in progress are done), and exit at once when the
+    caller's process is gone — even after kill -9 — instead of lingering under PID 1.
+    Forkserver workers are the forkserver's children, so PR_SET_PDEATHSIG would watch the
+    wrong process: a thread waits on a pidfd of the caller instead (polling where there is
+    no pidfd)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+    def watch() -> None:
+        import select
+
+        try:
+            fd = os.pidfd_open(parent)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while True:
+                try:
+                    os.kill(parent, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    pass
+                time.sleep(1)
+        os._exit(0)
+
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        os._exit(0)
+    threading.Thread(target=watch, name="yaojian-lifeline", daemon=True).start()
+
+
+def _start_worker(memory: int | None, initializer: Callable | None, initargs: tuple, parent: int | None = None) -> None:
+    if parent is not None:
+        _lifeline(parent)
     if memory:
         try:
             import resource
@@ -72,7 +113,7 @@ class Pool:
                  start: str = "forkserver", memory: int | None = WORKER_MEMORY, timeout: float = TIMEOUT):
         self.workers = max(0, workers)
         self.timeout = timeout
-        self._init = (memory, initializer, initargs)
+        self._init = (memory, initializer, initargs, os.getpid())
         self._start = start
         self._executor_now: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -205,17 +246,35 @@ class Pool:
         return results
 
     def warm(self) -> None:
-        """Start the workers now rather than on the first task."""
+        """Start the workers now rather than on the first task.
+
+        Called from the main thread, this also starts multiprocessing's forkserver with
+        SIGTERM ignored (a disposition that survives exec, and that the forkserver passes
+        on to the workers it forks): a SIGTERM sent to the server's process group must not
+        kill the forkserver, whose end the executor would take for the death of every
+        worker, failing the uploads in progress.  The caller stops the workers itself; the
+        forkserver ends with the caller (its pipe from the caller closes)."""
         if self.workers > 0:
+            if self._context().get_start_method() == "forkserver" and threading.current_thread() is threading.main_thread():
+                import signal
+                from multiprocessing import forkserver
+
+                previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                try:
+                    forkserver.ensure_running()
+                finally:
+                    signal.signal(signal.SIGTERM, previous)
             pool = self._executor()
             for f in [pool.submit(_noop) for _ in range(self.workers)]:
                 f.result()
 
-    def close(self) -> None:
+    def close(self, wait: bool = False) -> None:
+        """Stop the workers; with `wait`, let the tasks in progress finish and the workers
+        exit before returning (a clean stop)."""
         with self._lock:
             pool, self._executor_now = self._executor_now, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=wait, cancel_futures=True)
 
     def __enter__(self) -> Pool:
         return self
@@ -336,5 +395,6 @@ class Checker:
         """Start the workers now rather than on the first upload."""
         self.pool.warm()
 
-    def close(self) -> None:
-        self.pool.close()
+    def close(self, wait: bool = False) -> None:
+        """Stop the workers; `wait`: after the work in progress (a clean stop)."""
+        self.pool.close(wait)

@@ -75,16 +75,9 @@ def annotate(src_path, dest_path, marks, *, limits: Limits = Limits()) -> None:
         raise
     except Exception as exc:  # noqa: BLE001 - a hostile file must not give a traceback
         raise unreadable(f"无法在该文件上标注（{type(exc).__name__}）") from exc
-    dest_dir = os.path.dirname(os.path.abspath(os.fspath(dest_path)))
-    fd, tmp = tempfile.mkstemp(prefix=".annotate-", suffix=".xlsx", dir=dest_dir)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(out)
-        os.replace(tmp, dest_path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from generator.atomicfile import write_bytes
+
+    write_bytes(os.path.abspath(os.fspath(dest_path)), out, prefix=".annotate-")  # mode from the umask
 
 
 def _collect(marks) -> dict[str, dict[tuple[int, int], Mark]]:

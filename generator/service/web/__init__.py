@@ -50,6 +50,9 @@ class Service:
 
 
 def create_app(service: Service) -> Flask:
+    from generator.service.web import multipart
+
+    multipart.install()
     app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))
     app.session_interface = security.SessionInterface()
     app.config.update(
@@ -57,6 +60,8 @@ def create_app(service: Service) -> Flask:
         SESSION_COOKIE_NAME="yaojian_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # The cookie lives until the browser closes; the server ends the session after
+        # 2 hours idle or 8 hours in all (generator.service.sessions).
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         MAX_CONTENT_LENGTH=service.max_upload + FORM_OVERHEAD,
         MAX_FORM_MEMORY_SIZE=FORM_OVERHEAD,
@@ -76,12 +81,14 @@ def create_app(service: Service) -> Flask:
     def _before():
         g.service = service
         g.account = None
-        account_id = session.get("account_id")
-        if account_id is not None:
-            from generator.service.accounts import Accounts
+        if request.routing_exception is not None:
+            return None  # 404/405 are answered as such, before any session or CSRF check
+        token = session.get("sid")
+        if token is not None:
+            from generator.service.sessions import Sessions
 
-            account = Accounts(service.ledger).by_id(account_id)
-            if account is None or account.disabled or session.get("stamp") != account.stamp:
+            account = Sessions(service.ledger).account(token, service.now())
+            if account is None:
                 session.clear()
             else:
                 g.account = account
@@ -106,6 +113,7 @@ def create_app(service: Service) -> Flask:
             "local_time": local_time,
             "remedy_of": remedy_of,
             "site_root": site_root,
+            "kind_tag": kind_tag,
         }
 
     from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -117,10 +125,11 @@ def create_app(service: Service) -> Flask:
     @app.errorhandler(HTTPException)
     def _http(exc):
         titles = {400: "请求有误", 403: "无权访问", 404: "找不到页面", 405: "不支持的操作", 429: "尝试过于频繁", 503: "暂不可用"}
+        headers = {"Allow": ", ".join(sorted(exc.valid_methods))} if getattr(exc, "valid_methods", None) else {}
         return render_template(
             "error.html", code=exc.code, title=titles.get(exc.code, "出错了"),
             message=exc.description if exc.description and not exc.description.isascii() else _default_message(exc.code),
-        ), exc.code
+        ), exc.code, headers
 
     @app.errorhandler(Exception)
     def _crash(exc):
@@ -152,6 +161,15 @@ def _default_message(code: int | None) -> str:
         405: "不支持这种操作。",
         429: "尝试过于频繁，请稍后再试。",
     }.get(code or 0, "出错了，请返回后重试。")
+
+
+def kind_tag(code: str):
+    """A finding's Chinese title, muted; its code only in the tooltip (see validate.html)."""
+    from markupsafe import Markup
+
+    from generator.validate.html import kind_tag as tag
+
+    return Markup(tag(code))
 
 
 def remedy_of(finding: dict) -> str:

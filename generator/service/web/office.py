@@ -38,17 +38,21 @@ def late_export(fmt: str):
     board = status_mod.board(service.ledger, service.schedule, service.now(), _slots_for(period), service.units)
     titles = {s.form: s.title for s in service.schedule.slots}
     titles = {form: service.schedule.form_titles.get(form, form) for form in titles}
-    stamp = service.now().strftime("%Y%m%d")
+    from generator.service.slots import office_date
+
+    stamp = office_date(service.now()).strftime("%Y%m%d")
     if fmt == "csv":
-        return _send_bytes(status_mod.chase_csv(board, titles), f"逾期未报-{stamp}.csv", "text/csv; charset=utf-8")
+        return _send_bytes(status_mod.chase_csv(board, titles), f"{status_mod.CHASE_TITLE}-{stamp}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
-        return _send_bytes(status_mod.chase_xlsx(board, titles), f"逾期未报-{stamp}.xlsx")
+        return _send_bytes(status_mod.chase_xlsx(board, titles), f"{status_mod.CHASE_TITLE}-{stamp}.xlsx")
     abort(404)
 
 
 def _rollup_slot():
     schedule = g.service.schedule
     form_id = request.args.get("form") or schedule.forms()[0]
+    if form_id not in schedule.forms():
+        abort(404, description="没有这种报表。")
     period = request.args.get("period")
     if period:
         slot = schedule.slot(form_id, period)
@@ -65,15 +69,18 @@ def _rollup_slot():
 @bp.route("/rollup")
 @office_required
 def rollup():
+    return _rollup_page(_rollup_slot())
+
+
+def _rollup_page(slot, notice: str | None = None):
     from generator.service import figures
 
     service = g.service
-    slot = _rollup_slot()
     included = service.ledger.latest_accepted_per_unit(slot.form, slot.period)
     names = {s.unit for s in included}
     missing = [u for u in service.ledger.active_units() if u.name not in names]
     charts = figures.charts(service.ledger, service.project, service.schedule, slot)
-    return render_template("rollup.html", slot=slot, included=included, missing=missing, charts=charts)
+    return render_template("rollup.html", slot=slot, included=included, missing=missing, charts=charts, notice=notice)
 
 
 @bp.route("/rollup/download")
@@ -85,6 +92,8 @@ def rollup_download():
     slot = _rollup_slot()
     try:
         result = from_ledger(service.ledger, service.project, slot.form, slot.period, unit=service.district)
-    except RollupError as exc:
-        abort(404, description=str(exc))
+    except RollupError:
+        # Nothing accepted yet for this period: a normal state early in a month, shown on
+        # the 汇总 page itself rather than as an error.
+        return _rollup_page(slot, notice="本期还没有通过校验的报送，暂时没有可下载的汇总表。")
     return _send_bytes(to_bytes(result.rollup, service.project), f"汇总-{slot.title}-{slot.label}.xlsx")

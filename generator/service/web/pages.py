@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlparse
@@ -50,8 +51,10 @@ def login():
         username = (request.form.get("username") or "").strip()[:100]
         password = request.form.get("password") or ""
         remote = remote_address()
-        if accounts.throttled(username, remote):
-            error = "登录失败次数过多，请 15 分钟后再试；如忘记密码，请联系工作小组办公室重设。"
+        wait = accounts.wait(username, remote, g.service.now())
+        if wait:
+            error = (f"登录失败次数过多，请{_duration(wait)}后再试；"
+                     "如忘记密码，请联系工作小组办公室重设。")
             status = 429
         else:
             account = accounts.authenticate(username, password, remote)
@@ -59,16 +62,27 @@ def login():
                 error = "账号或密码不正确，或账号已停用。"
                 status = 401
             else:
+                from generator.service.sessions import Sessions
+
+                Sessions(g.service.ledger).end(session.get("sid"))
                 session.clear()  # a new session at every login (no fixation)
-                session.permanent = True
-                session["account_id"] = account.id
-                session["stamp"] = account.stamp
+                session.permanent = False  # the cookie ends with the browser
+                session["sid"] = Sessions(g.service.ledger).start(account.id, g.service.now())
                 return redirect(_safe_next(request.args.get("next")) or url_for("pages.index"), code=303)
     return render_template("login.html", error=error, username=username), status
 
 
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f" {seconds} 秒"
+    return f" {math.ceil(seconds / 60)} 分钟"
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
+    from generator.service.sessions import Sessions
+
+    Sessions(g.service.ledger).end(session.get("sid"))
     session.clear()
     return redirect(url_for("pages.login"), code=303)
 
@@ -125,7 +139,12 @@ def upload_post():
     return redirect(url_for("pages.filing", submission_id=outcome.submission.id, received=outcome.kind), code=303)
 
 
+MAX_ID = 2**31 - 1  # the ledger's ids are 32-bit integers (PostgreSQL INTEGER)
+
+
 def _visible(submission_id: int):
+    if not 0 < submission_id <= MAX_ID:
+        abort(404)
     sub = g.service.ledger.get(submission_id)
     if sub is None:
         abort(404)
@@ -217,6 +236,8 @@ def filings():
             unit_id = int(request.args.get("unit", ""))
         except ValueError:
             return redirect(url_for("office.status"))
+        if not 0 < unit_id <= MAX_ID:
+            abort(404)
     elif request.args.get("unit") not in (None, "", str(account.unit_id)):
         abort(403, description="您的账号只能查看本单位的报送。")
     unit = service.ledger.unit(unit_id)
