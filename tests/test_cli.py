@@ -151,7 +151,7 @@ def test_help_is_all_chinese_with_aligned_columns(args):
     (("validate",), "缺少必需的参数"),
     (("validate", "x.xlsx", "--format", "pdf"), "无效的选择"),
     (("build", "--today", "昨天"), "--today"),
-    (("serve", "--port", "八十"), "无效的值"),
+    (("serve", "--port", "八十"), "端口必须是整数"),
     (("forms",), "缺少必需的参数"),
     (("backup",), "缺少必需的参数"),
     (("check", "--bogus"), "无法识别的参数"),

@@ -190,15 +190,18 @@ def test_waitress_refusals_are_the_apps_chinese_pages(server):
     big = b"GET /login HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 262400 + b"\r\n\r\n"
     status, _, body = raw(server.port, big)
     assert status == 431 and chinese_page(body) and "Cookie" in body
-    huge = (b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n"
+    huge = (b"POST /filing/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n"
             b"Content-Type: multipart/form-data; boundary=x\r\n\r\n")
     status, _, body = raw(server.port, huge)
     assert status == 413 and chinese_page(body) and "超过报送服务允许的" in body
 
 
 def test_put_is_405_and_unknown_ids_and_forms_are_404(server):
-    status, headers, body = raw(server.port, b"PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    status, headers, body = raw(server.port, b"PUT /filing/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
     assert status == 405 and chinese_page(body) and "安全令牌" not in body and "POST" in headers["allow"]
+    # the site's side of the address answers in Chinese too
+    status, headers, body = raw(server.port, b"PUT /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    assert status == 405 and chinese_page(body) and "GET" in headers["allow"]
     office = logged_in(server, "office")
     for path in ("/filings/99999999999999999999999", "/filings/2147483648/file", "/filings/424242",
                  "/rollup?form=bogus", "/rollup/download?form=bogus", "/filings?unit=99999999999999999999",
@@ -291,7 +294,7 @@ def test_ctrl_c_or_sigterm_stops_cleanly_and_finishes_the_upload_in_progress(tmp
     sock = socket.create_connection(("127.0.0.1", srv.port), timeout=60)
     body, ctype = multipart_raw(token, "在途.xlsx".encode(), good_book)
     cookie = "; ".join(f"{k}={v}" for k, v in c.cookies.items())
-    head = (f"POST /upload HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nContent-Type: {ctype}\r\n"
+    head = (f"POST /filing/upload HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nContent-Type: {ctype}\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
     sock.sendall(head + body[: len(body) // 2])  # the upload is half sent when the signal comes
 
@@ -506,7 +509,8 @@ def io_bytes(data: bytes):
 def test_no_workbook_the_service_writes_holds_a_formula_but_the_forms_own_totals(office_site, project):
     from openpyxl import load_workbook
 
-    from generator.rollup.workbook import BREAKDOWN_SHEET, _blank
+    from generator.forms.filled import blank as _blank
+    from generator.rollup.workbook import BREAKDOWN_SHEET
 
     srv, _, form = office_site
     office = logged_in(srv, "office")
@@ -568,7 +572,7 @@ def test_clerk_pages_show_no_english(office_site, project):
     srv, _, form = office_site
     c = logged_in(srv, "scj")
     pages = [c.get("/filings"), c.get("/upload")]
-    sid = re.search(r'href="/filings/(\d+)"', pages[0].text).group(1)
+    sid = re.search(r'href="(?:/filing)?/filings/(\d+)"', pages[0].text).group(1)
     pages.append(c.get(f"/filings/{sid}"))
     assert "total-mismatch" in pages[-1].codes()  # the code is still there, out of sight
     codes = set(catalogue())

@@ -117,7 +117,8 @@ def run(args):
                       office_name=args.office_name, profile=profile,
                       site=site if (site / "index.html").is_file() else None)
     proxy_headers = {"x-forwarded-proto", "x-forwarded-for"} if args.trusted_proxy else set()
-    app = portal(create_app(service), service.site, args.trusted_proxy, proxy_headers)
+    flask_app = create_app(service)
+    app = portal(flask_app, service.site, args.trusted_proxy, proxy_headers)
 
     import waitress
 
@@ -145,7 +146,7 @@ def run(args):
         ledger.store.release()
         ledger.close()
         return 1
-    serving.speak_chinese(server, app)
+    serving.speak_chinese(server, flask_app)  # waitress's own refusals as the service's pages
     checker.warm()
     print(f"yaojian serve：{schedule.title}，台账 {describe(db_target(args))}，文件 {ledger.store.root}", flush=True)
     if service.site is None:

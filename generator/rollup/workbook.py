@@ -140,7 +140,7 @@ def _print_setup(ws) -> None:
 
 def save(wb, out: str | os.PathLike, totals: dict[str, dict[str, Any]] | None = None) -> Path:
     """Save atomically: a temp file beside the target, then renamed over it."""
-    from generator.atomicfile import write_bytes
+    from generator.xlsx.atomicfile import write_bytes
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from generator.service import db
 from generator.service.ledger import Ledger, parse_stamp, stamp, utcnow
-from generator.service.tables import accounts, login_attempts, units
+from generator.service.tables import accounts, login_attempts, sessions, units
 
 ROLES = {"unit": "单位", "office": "办公室"}
 MIN_PASSWORD = 8
@@ -36,6 +36,12 @@ PAIR_DELAY_MAX = 300.0
 ACCOUNT_CEILING = 10
 ADDRESS_CEILING = 30
 
+
+
+def end_sessions(conn: sa.Connection, account_id: int) -> None:
+    """End every session of an account (inside the caller's write transaction): deleting
+    its rows is enough, whatever cookie a browser still holds."""
+    conn.execute(sa.delete(sessions).where(sessions.c.account_id == account_id))
 
 class AccountError(Exception):
     """A refused account operation; the message is Chinese and says why."""
@@ -144,14 +150,12 @@ class Accounts:
     def _update(self, username: str, **values) -> None:
         """Change an account and end all its sessions (a new password or disabling must
         log out every browser, and enabling again must not bring those sessions back)."""
-        from generator.service.sessions import end_all
-
         with db.write(self.engine) as conn:
             account_id = conn.scalar(sa.select(accounts.c.id).where(accounts.c.username == username))
             if account_id is None:
                 raise AccountError(f"账号「{username}」不存在。")
             conn.execute(sa.update(accounts).where(accounts.c.id == account_id).values(updated_at=stamp(), **values))
-            end_all(conn, account_id)
+            end_sessions(conn, account_id)
 
     # -- logging in --------------------------------------------------------------------
 

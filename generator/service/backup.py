@@ -32,7 +32,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from generator.atomicfile import umask
+from generator.xlsx.atomicfile import umask
 from generator.service import db
 
 MANIFEST = "backup.json"

@@ -33,11 +33,6 @@ def _key(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def end_all(conn: sa.Connection, account_id: int) -> None:
-    """End every session of an account (inside the caller's write transaction)."""
-    conn.execute(sa.delete(sessions).where(sessions.c.account_id == account_id))
-
-
 class Sessions:
     def __init__(self, ledger: Ledger):
         self.engine = ledger.engine

@@ -75,7 +75,7 @@ def annotate(src_path, dest_path, marks, *, limits: Limits = Limits()) -> None:
         raise
     except Exception as exc:  # noqa: BLE001 - a hostile file must not give a traceback
         raise unreadable(f"无法在该文件上标注（{type(exc).__name__}）") from exc
-    from generator.atomicfile import write_bytes
+    from generator.xlsx.atomicfile import write_bytes
 
     write_bytes(os.path.abspath(os.fspath(dest_path)), out, prefix=".annotate-")  # mode from the umask
 

@@ -43,11 +43,23 @@ def cache_control(path: str) -> str:
 def site_app(site_dir: Path | None):
     """A small Flask app that serves the built site's files, or explains that there is none."""
     from flask import Flask, redirect, request, send_from_directory
-    from werkzeug.exceptions import NotFound
+    from werkzeug.exceptions import HTTPException, NotFound
     from werkzeug.security import safe_join
 
     app = Flask("yaojian.site", static_folder=None)
     root = Path(site_dir).resolve() if site_dir else None
+
+    @app.errorhandler(HTTPException)
+    def _chinese(exc):  # werkzeug's own pages are English
+        from html import escape
+
+        text = {404: "找不到页面。", 405: "网站的页面只能查看，不支持这种操作。"}.get(exc.code or 0, "请求有误。")
+        body = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(text)}</title></head>'
+                f'<body><p>{escape(text)}</p><p><a href="{escape(request.script_root)}/">返回首页</a></p></body></html>\n')
+        response = app.response_class(body, exc.code or 400, content_type="text/html; charset=utf-8")
+        if exc.code == 405:
+            response.headers["Allow"] = "GET, HEAD"
+        return response
 
     def _headers(response, path: str):
         response.headers["Cache-Control"] = cache_control(path)
