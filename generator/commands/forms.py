@@ -1,9 +1,10 @@
-"""`yaojian forms --out DIR`: only the blank workbooks, one FORM_ID.xlsx per form definition."""
+"""`yaojian forms --out DIR`: only the blank forms, one FORM_ID.xlsx per form definition and
+FORM_ID.docx beside it for the prose forms (附件2, 附件3)."""
 
-HELP = "只生成空白报表（Excel）：每张报表一个 FORM_ID.xlsx"
+HELP = "只生成空白报表：每张报表一个 FORM_ID.xlsx，文字报告另有 FORM_ID.docx"
 DESCRIPTION = (
     "先检查 forms/ 中的报表定义（及其引用的条款），无错误时把每张报表的空白 Excel 模板写入 --out 目录，"
-    "文件名为表单编号（如 monthly-progress.xlsx）。退出码：0 已生成，1 报表定义有错误或无法写入。"
+    "文件名为表单编号（如 monthly-progress.xlsx）；文字报告（季度进展报告、工作总结报告）另写一份 Word 模板（如 quarterly-report.docx）。退出码：0 已生成，1 报表定义有错误或无法写入。"
 )
 
 
@@ -20,6 +21,7 @@ def run(args):
     from generator.commands import project_or_exit
     from generator.findings import count
     from generator.forms.check import check_forms
+    from generator.forms.document import write_documents
     from generator.forms.workbook import write_workbooks
     from generator.schemacheck import SchemaSet
 
@@ -34,11 +36,11 @@ def run(args):
         return 1
     out = Path(args.out)
     try:
-        paths = write_workbooks(project, out, content)
+        paths = write_workbooks(project, out, content) + write_documents(project, out, content)
     except OSError as exc:
         print(f"无法写入 {out}：{exc.strerror or exc}。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
         return 1
     for path in paths:
         print(path)
-    print(f"已生成 {len(paths)} 个空白报表。", file=sys.stderr)
+    print(f"已生成 {len(paths)} 个空白报表文件。", file=sys.stderr)
     return 0
