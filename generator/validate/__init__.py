@@ -1,4 +1,5 @@
-"""Validating filed report workbooks: `validate(path, project=...) -> Report`.
+"""Validating filed report workbooks (and prose reports filed as Word documents):
+`validate(path, project=...) -> Report`.
 
     from generator.validate import validate
     report = validate("月报.xlsx", project=project)        # no printing, no exit
@@ -8,7 +9,9 @@
 The steps, each a module: read (`generator.xlsx`, bounded) → identify the form by its
 stamp (`identify`) → find its sheets and rows (`locate`) → read every input into the
 filed document (`document`, with `normalize`) → the form's JSON Schema (`schema`) → the
-rules (`rules`, and `previous` for the cumulative rule).  Reporters (`reporters`, `html`)
+rules (`rules`, and `previous` for the cumulative rule).  A Word document (a prose form
+filed as .docx, recognised by its content) is read by `generator.docx` within the same
+`Limits` and checked by `prose`.  Reporters (`reporters`, `html`)
 and the marked copy (`annotate`) render a Report; `batch` runs many files in worker
 processes.
 
@@ -50,11 +53,22 @@ def validate(path: str | os.PathLike | bytes, *, project, previous: str | os.Pat
     display = name if name is not None else (os.fspath(path) if not isinstance(path, (bytes, bytearray)) else "<bytes>")
     if forms is None:
         forms = load_forms(project.forms)
+    from generator.docx import read_document, sniff_document
+    from generator.xlsx.reader import load_bytes
+
+    limits = limits or _limits()
     try:
-        book = read_workbook(path, limits=limits or _limits())
+        data = load_bytes(path, limits)
+        # A prose form may be filed as a Word document: decided by the content.
+        doc = read_document(data, limits=limits) if sniff_document(data, limits) else None
+        book = read_workbook(data, limits=limits) if doc is None else None
     except ReadError as exc:
         return Report.stop(display, Finding(exc.code, exc.params))
     try:
+        if doc is not None:
+            from generator.validate.prose import validate_document
+
+            return validate_document(doc, display, project, forms)
         report = _validate_book(book, display, project, forms)
     except Exception as exc:  # noqa: BLE001 - a file must never crash the tool
         if os.environ.get("YAOJIAN_DEBUG"):
