@@ -23,7 +23,7 @@ def run(args):
     from generator.commands import project_or_exit
     from generator.site.build import build
 
-    project = project_or_exit(args)
+    project = project_or_exit(args, installed=False)
     today = None
     if args.today:
         try:

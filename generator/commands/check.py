@@ -17,7 +17,7 @@ def run(args):
     from generator.check import check_project, format_finding
     from generator.commands import project_or_exit
 
-    project = project_or_exit(args)
+    project = project_or_exit(args, installed=False)
     result = check_project(project)
     for finding in result.findings:
         print(format_finding(finding))

@@ -115,10 +115,14 @@ def _select(*columns):
     return sa.select(*cols).select_from(submissions.join(units, units.c.id == submissions.c.unit_id))
 
 
-def default_store(target: str | os.PathLike) -> Path:
-    """Where files go by default: beside an SQLite file (`x.db` → `x-files/`), else ./yaojian-files."""
+def default_store(target: str | os.PathLike) -> Path | None:
+    """Where files go when `--files` is not given: $YAOJIAN_FILES, else beside an SQLite file
+    (`x.db` → `x-files/`).  A PostgreSQL ledger has no such place: every `serve` process
+    must name the one shared folder, so None."""
+    if os.environ.get("YAOJIAN_FILES"):
+        return Path(os.environ["YAOJIAN_FILES"]).expanduser().resolve()
     if db.is_url(str(target)) and not str(target).startswith("sqlite:"):
-        return Path("yaojian-files").resolve()
+        return None
     url = sa.make_url(db.database_url(target))
     path = Path(url.database)
     return path.with_name(path.stem + "-files")
@@ -130,11 +134,20 @@ class Ledger:
         self.store = store
 
     @classmethod
-    def open(cls, target: str | os.PathLike, store: str | os.PathLike | None = None, *, migrate: bool = True) -> "Ledger":
-        engine = db.connect(target)
+    def open(cls, target: str | os.PathLike, store: str | os.PathLike | None = None, *, migrate: bool = True,
+             files: bool = True, pool: int | None = None) -> "Ledger":
+        """The ledger at `target`, migrated.  `files=False` (account management) opens it
+        without a file store: nothing is created on disk beyond the database."""
+        store = store or default_store(target)
+        if store is None and files:
+            raise db.DatabaseError(
+                "使用 PostgreSQL 台账时，请用 --files 或环境变量 YAOJIAN_FILES 指定上传文件的存放目录"
+                "（多个服务进程须共用同一个目录）。"
+            )
+        engine = db.connect(target, pool)
         if migrate:
             migrations.migrate(engine)
-        return cls(engine, FileStore(store or default_store(target)))
+        return cls(engine, FileStore(store) if store is not None else None)
 
     def close(self) -> None:
         self.engine.dispose()
