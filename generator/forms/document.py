@@ -54,6 +54,7 @@ LINE = Pt(28)
 HINT_GREY = RGBColor(0x80, 0x80, 0x80)
 CHECK_COLOUR = RGBColor(0xC0, 0x00, 0x00)
 HINT_STYLE = "填写提示"
+PLACEHOLDER_STYLE = "Placeholder Text"  # Word's own character style for a content control's hint
 CHECK_STYLE = "核对提示"
 ANNEX_HEADING = "附件：大案要案情况（一案一报）"
 ANNEX_PREFIX = "附件"
@@ -156,9 +157,12 @@ def _styles(doc) -> None:
     ppr = title.element.get_or_add_pPr()
     for border in ppr.findall(qn("w:pBdr")):  # the default Title has a rule under it
         ppr.remove(border)
+    placeholder = styles.add_style(PLACEHOLDER_STYLE, WD_STYLE_TYPE.CHARACTER)
+    placeholder.font.color.rgb = HINT_GREY
     hint = styles.add_style(HINT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     hint.base_style = normal
     _fonts(hint, BODY_FACE, SIZE_BODY, colour=HINT_GREY)
+    hint.next_paragraph_style = normal  # Enter after a hint starts black body text
     check = styles.add_style(CHECK_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     check.base_style = normal
     _fonts(check, BODY_FACE, Pt(12), colour=CHECK_COLOUR)
@@ -186,6 +190,44 @@ def _run(p, text: str, face: str | None = None, size=None, colour: RGBColor | No
     elif colour is not None:
         r.font.color.rgb = colour
     return r
+
+
+def _sdt_pr(tag: str, alias: str):
+    """Properties of a content control showing its placeholder: Word, WPS and LibreOffice
+    show the hint grey and replace it with what the clerk types, in the line's own style."""
+    pr = OxmlElement("w:sdtPr")
+    for name, value in (("w:alias", alias), ("w:tag", tag)):
+        el = OxmlElement(name)
+        el.set(qn("w:val"), value)
+        pr.append(el)
+    pr.append(OxmlElement("w:showingPlcHdr"))
+    return pr
+
+
+def _hint_run(text: str):
+    r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    style = OxmlElement("w:rStyle")
+    style.set(qn("w:val"), "PlaceholderText")
+    rpr.append(style)
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), str(HINT_GREY))
+    rpr.append(colour)
+    r.append(rpr)
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    r.append(t)
+    return r
+
+
+def _placeholder_inline(p, text: str, tag: str, alias: str) -> None:
+    sdt = OxmlElement("w:sdt")
+    sdt.append(_sdt_pr(tag, alias))
+    body = OxmlElement("w:sdtContent")
+    body.append(_hint_run(text))
+    sdt.append(body)
+    p._p.append(sdt)
 
 
 def _field(p, instruction: str, face: str) -> None:
@@ -247,7 +289,7 @@ def build_document(form: Form, content, fill: Fill | None = None):
         if value:
             _run(p, value)
         else:
-            _run(p, f.hint or "", colour=HINT_GREY)
+            _placeholder_inline(p, f.hint or "", f"header:{f.id}", f.label)
     if fill is not None and fill.note:
         doc.add_paragraph(fill.note, style=CHECK_STYLE)
     for table in form.tables:
@@ -259,8 +301,10 @@ def build_document(form: Form, content, fill: Fill | None = None):
             if blocks:
                 _blocks(doc, blocks)
             else:
-                guidance = texts.guidance(section.clause)
-                for line in guidance.splitlines():
+                # Grey hint paragraphs, then an empty body paragraph to type in.  (A block
+                # content control would hide the hint as Word types over it, but LibreOffice
+                # shows a block control's hint black.)
+                for line in texts.guidance(section.clause).splitlines():
                     doc.add_paragraph(line, style=HINT_STYLE)
                 doc.add_paragraph()
         if table.none_note:
