@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from generator.findings import Finding
 from generator.forms.document import ANNEX_PREFIX, CHECK_STYLE, heading_text, is_prose
-from generator.forms.model import Form, Section
+from generator.forms.model import Form
 from generator.forms.texts import Texts
 from generator.validate import normalize as nz
 from generator.validate.document import Filed
@@ -117,6 +117,23 @@ def _is_hint_key(f: Finding, filed: DocFiled) -> bool:
         h.code == "hint-text-left" and h.row == f.row for h in getattr(filed, "findings", ()))
 
 
+def _out_of_order(positions: list[tuple[str, int]]) -> set[str]:
+    """The sections to move: those outside a longest run in the template's order."""
+    n = len(positions)
+    best = [1] * n
+    back = [-1] * n
+    for i in range(n):
+        for j in range(i):
+            if positions[j][1] < positions[i][1] and best[j] + 1 > best[i]:
+                best[i], back[i] = best[j] + 1, j
+    keep: set[str] = set()
+    i = max(range(n), key=lambda k: best[k]) if n else -1
+    while i >= 0:
+        keep.add(positions[i][0])
+        i = back[i]
+    return {sid for sid, _ in positions} - keep
+
+
 def _para(filed: DocFiled, f: Finding) -> int:
     for w in filed.places.values():
         if w.row_label == f.row and w.paragraph is not None:
@@ -188,21 +205,20 @@ def read_filed(doc, form: Form, texts: Texts) -> tuple[DocFiled, list[Finding]]:
                 found[sid] = i
         stops = sorted(found.values())
         out: dict = {}
-        previous: Section | None = None
-        last_at = -1
-        for s in sections:
+        misplaced = _out_of_order([(s.id, found[s.id]) for s in sections if s.id in found])
+        for n, s in enumerate(sections):
             key = (table.id, s.id)
             at = found.get(s.id)
             filed.places[key] = DocWhere(labels[s.id], at)
             if at is None:
                 findings.append(Finding("missing-section", {"label": labels[s.id]}, row=labels[s.id]))
-            elif at < last_at and previous is not None:
-                findings.append(Finding("section-order", {"label": labels[s.id], "after": labels[previous.id]},
+            elif s.id in misplaced:
+                before = [x for x in sections[:n] if x.id in found and x.id not in misplaced]
+                after = [x for x in sections[n + 1:] if x.id in found and x.id not in misplaced]
+                neighbour, side = (before[-1], "之后") if before else ((after[0], "之前") if after else (None, ""))
+                findings.append(Finding("section-order", {"label": labels[s.id], "side": side,
+                                                          "neighbour": labels[neighbour.id] if neighbour else ""},
                                         row=labels[s.id]))
-            if at is not None:
-                if at > last_at:
-                    last_at = at
-                previous = s
             if not s.fillable:
                 continue
             if at is None:
