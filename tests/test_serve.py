@@ -423,9 +423,9 @@ def test_kill_9_during_uploads_loses_no_acknowledged_submission(tmp_path, projec
 
 def test_the_session_cookie_is_secure_when_served_over_https(tmp_path, project_m):
     """Behind an https proxy (waitress's trusted_proxy sets the scheme) the cookie is Secure."""
-    from generator.service.checking import Checker
+    from generator.validate.pool import Checker
     from generator.service.ledger import Ledger
-    from generator.service.schedule import load_schedule
+    from generator.service.slots import load_schedule
     from generator.service.web import Service, create_app
 
     ledger = Ledger.open(tmp_path / "l.db", tmp_path / "files")

@@ -30,9 +30,9 @@ def run(args):
 
     from generator.commands import project_or_exit
     from generator.commands._ledger import db_target, open_ledger
-    from generator.service.checking import Checker
+    from generator.validate.pool import Checker
     from generator.service.db import describe
-    from generator.service.schedule import ScheduleError, load_schedule
+    from generator.service.slots import ScheduleError, load_schedule
     from generator.service.web import Service, create_app
 
     project = project_or_exit(args)

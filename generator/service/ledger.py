@@ -22,8 +22,9 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 
 from generator.service import db, migrations
-from generator.service.schema import settings, submissions, units
+from generator.service.tables import settings, submissions, units
 from generator.service.store import FileStore
+from generator.validate.pool import Checked  # noqa: F401  (what the ledger records of a check)
 
 
 def utcnow() -> datetime:
@@ -44,22 +45,6 @@ def parse_stamp(text: str) -> datetime:
 class Unit:
     id: int
     name: str
-
-
-@dataclass
-class Checked:
-    """What the validator said about one file (all plain data, so it crosses processes)."""
-
-    valid: bool
-    errors: int
-    warnings: int
-    report: dict  # the JSON report contract
-    html: str  # the validator's HTML report fragment
-    document: dict | None  # the filed document; None when the file could not be read
-
-    @property
-    def readable(self) -> bool:
-        return self.document is not None
 
 
 @dataclass
@@ -188,7 +173,7 @@ class Ledger:
 
     def active_units(self) -> list[Unit]:
         """Units that owe filings: those with an enabled account, or with any filing."""
-        from generator.service.schema import accounts
+        from generator.service.tables import accounts
 
         with db.read(self.engine) as conn:
             with_account = sa.select(accounts.c.unit_id).where(accounts.c.disabled == sa.false(), accounts.c.unit_id.is_not(None))

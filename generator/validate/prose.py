@@ -26,7 +26,7 @@ from generator.validate import normalize as nz
 from generator.validate.document import Filed
 from generator.validate.plan import fold_label, plan_for
 from generator.validate.report import Report
-from generator.xlsx.model import Cell
+from generator.xlsx.book import Cell
 
 CHECK_MARK = "【请核对】"
 
@@ -78,7 +78,8 @@ def _identify(doc, forms: dict[str, Form]):
 
 
 def validate_document(doc, display: str, project, forms: dict[str, Form], content=None) -> Report:
-    from generator.validate import rules, schema
+    from generator.validate import rules
+    from generator.validate import schema_errors as schema
     from generator.validate.campaigns import windows
     from generator.validate.identify import Stop
 
