@@ -84,6 +84,11 @@ def clerk_fill(template: Path, dest: Path, form, content, *, header: dict[str, s
             for e in blocks[op["delete"]]:
                 if e.getparent() is not None:
                     body.remove(e)
+        elif "replace" in op:  # retype a drafted figure
+            old, new = op["replace"]
+            for t in body.iter(qn("w:t")):
+                if t.text and old in t.text:
+                    t.text = t.text.replace(old, new)
         elif "move" in op:
             target = blocks[op["after"]][-1]
             for e in reversed(blocks[op["move"]]):

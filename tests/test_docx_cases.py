@@ -9,7 +9,9 @@ case.yaml:
     form: quarterly-report | summary-report
     header: {unit: 单位, report_date: 日期 | null (hint left)}      # defaults: a complete header
     sections: {section id: text | null (hint left) | "" (typed nothing)}   # over complete texts
-    ops: [{delete: section id} | {move: section id, after: section id}]
+    draft: true                     # start from the draft made from a complete monthly filing
+                                    # (`yaojian forms --prefill`), its drafted sections kept
+    ops: [{delete: section id} | {move: section id, after: section id} | {replace: [old, new]}]
     expect: [{code, severity, row, …}]
 """
 
@@ -20,14 +22,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, run_cli
 from docx_support import clerk_fill, complete_sections
+from validate_support import complete_values, filed_workbook
 from test_validate_cases import _compare
 
 CASES = REPO / "tests" / "cases" / "docx"
 ALL = {p.name: yaml.safe_load((p / "case.yaml").read_text(encoding="utf-8"))
        for p in sorted(CASES.iterdir()) if (p / "case.yaml").is_file()}
 WRITERS = ("python-docx", "libreoffice")
+DRAFTED = ("referrals", "case_handling")  # the sections a draft fills from the monthly filing
 HEADER = {"unit": "永川区市场监督管理局", "report_date": "2022-06-20"}
 
 
@@ -41,12 +45,20 @@ def docx_cases(tmp_path_factory, project, content):
     base = tmp_path_factory.mktemp("docx-cases")
     templates = {p.stem: p for p in write_documents(project, base / "blank", content)}
     forms = load_forms(project.forms)
+    monthly = filed_workbook(forms["monthly-progress"], base / "monthly.xlsx", complete_values(forms["monthly-progress"]))
+    proc = run_cli("forms", "--out", str(base / "drafts"), "--prefill", str(monthly))
+    assert proc.returncode == 0, proc.stderr
     made = {}
     for name, spec in ALL.items():
         form = forms[spec["form"]]
         header = {k: v for k, v in {**HEADER, **(spec.get("header") or {})}.items() if v is not None}
         sections = {**complete_sections(form), **(spec.get("sections") or {})}
-        made[(name, "python-docx")] = clerk_fill(templates[form.id], base / "python-docx" / f"{name}.docx", form,
+        template = templates[form.id]
+        if spec.get("draft"):
+            template = base / "drafts" / f"{form.id}.草稿.docx"
+            for drafted in DRAFTED:
+                sections.pop(drafted, None)
+        made[(name, "python-docx")] = clerk_fill(template, base / "python-docx" / f"{name}.docx", form,
                                                  content, header=header, sections=sections, ops=spec.get("ops"))
     saved = lo_convert(list(made.values()), "docx:MS Word 2007 XML", base / "libreoffice", timeout=300)
     for name, path in zip(ALL, saved):

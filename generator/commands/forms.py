@@ -10,6 +10,8 @@ DESCRIPTION = (
 
 def add_arguments(parser):
     parser.add_argument("--out", metavar="DIR", required=True, help="输出目录（不存在时自动创建）")
+    parser.add_argument("--prefill", metavar="FILE",
+                        help="本单位最近一次通过校验的月报（.xlsx）：另据此生成文字报告的草稿（FORM_ID.草稿.docx）")
 
 
 def run(args):
@@ -40,7 +42,41 @@ def run(args):
     except OSError as exc:
         print(f"无法写入 {out}：{exc.strerror or exc}。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
         return 1
+    if getattr(args, "prefill", None):
+        drafts = _drafts(project, out, args.prefill, content)
+        if drafts is None:
+            return 2
+        paths += drafts
     for path in paths:
         print(path)
     print(f"已生成 {len(paths)} 个空白报表文件。", file=sys.stderr)
     return 0
+
+
+def _drafts(project, out, monthly_path: str, content):
+    """Drafts of the prose forms from a monthly filing; None (after saying why) when the
+    file is not a valid monthly filing."""
+    import sys
+    from pathlib import Path
+
+    from generator.forms.document import is_prose, write_document
+    from generator.forms.draft import DRAFT_PROPERTY, draft_fill, property_value
+    from generator.forms.model import load_forms
+    from generator.validate import validate
+
+    report = validate(monthly_path, project=project)
+    forms = load_forms(project.forms)
+    monthly = forms.get(report.form or "")
+    if report.stopped or monthly is None or is_prose(monthly) or not report.valid:
+        why = report.findings[0].message if report.stopped and report.findings else (
+            f"有 {report.errors} 个错误，请先改正" if report.form and not report.valid else "不是月报")
+        print(f"yaojian forms: 无法据 {monthly_path} 生成草稿：{why}", file=sys.stderr)
+        return None
+    source = f"{report.report_date}报送的月报" if report.report_date else "月报"
+    paths = []
+    for form_id, form in sorted(forms.items()):
+        if is_prose(form):
+            fill, drafted = draft_fill(form, monthly, report.document, source)
+            paths.append(write_document(form, content, Path(out) / f"{form_id}.草稿.docx", fill,
+                                        {DRAFT_PROPERTY: property_value(drafted)}))
+    return paths

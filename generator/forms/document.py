@@ -56,7 +56,7 @@ CHECK_COLOUR = RGBColor(0xC0, 0x00, 0x00)
 HINT_STYLE = "填写提示"
 PLACEHOLDER_STYLE = "Placeholder Text"  # Word's own character style for a content control's hint
 CHECK_STYLE = "核对提示"
-ANNEX_HEADING = "附件：大案要案情况（一案一报）"
+ANNEX_TITLE = "大案要案一案一报"
 ANNEX_PREFIX = "附件"
 # A fixed time: the template of a definition does not change from build to build.
 CREATED = datetime(2022, 5, 6, 0, 0, 0)
@@ -265,8 +265,9 @@ def _custom_properties(doc, values: dict[str, str]) -> None:
 # -- the document ----------------------------------------------------------------------------------
 
 
-def build_document(form: Form, content, fill: Fill | None = None):
-    """The template (or, with `fill`, a filled report) of a prose form; not saved."""
+def build_document(form: Form, content, fill: Fill | None = None, properties: dict[str, str] | None = None):
+    """The template (or, with `fill`, a filled report) of a prose form; not saved.
+    `properties`: more custom document properties (a draft's 草稿数据)."""
     texts = Texts(content)
     doc = Document()
     _styles(doc)
@@ -311,10 +312,11 @@ def build_document(form: Form, content, fill: Fill | None = None):
             doc.add_paragraph(texts.own(table.none_note), style=HINT_STYLE)
     if fill is not None and fill.annexes:
         for n, (title, blocks) in enumerate(fill.annexes, start=1):
-            p = doc.add_paragraph(style="Heading 1")
+            p = doc.add_paragraph()
             p.paragraph_format.page_break_before = True
-            p.add_run(f"{ANNEX_HEADING[:-1]}之{n}）" if len(fill.annexes) > 1 else ANNEX_HEADING)
-            doc.add_paragraph(title, style="Heading 2")
+            _spacing(p.paragraph_format, indent=False)
+            _run(p, f"{ANNEX_PREFIX}{n}", HEADING_FACE, SIZE_BODY)
+            doc.add_paragraph(f"{title}（{ANNEX_TITLE}）", style="Title")
             _blocks(doc, blocks)
     props = doc.core_properties
     props.title = form.title
@@ -323,7 +325,7 @@ def build_document(form: Form, content, fill: Fill | None = None):
     props.author = props.last_modified_by = "yaojian"
     props.created = props.modified = CREATED
     props.revision = 1
-    _custom_properties(doc, {STAMP_FORM: form.id, STAMP_VERSION: form.version})
+    _custom_properties(doc, {STAMP_FORM: form.id, STAMP_VERSION: form.version, **(properties or {})})
     return doc
 
 
@@ -358,10 +360,11 @@ def _table(doc, rows: list[list[str]]) -> None:
     doc.add_paragraph()
 
 
-def write_document(form: Form, content, path: Path, fill: Fill | None = None) -> Path:
+def write_document(form: Form, content, path: Path, fill: Fill | None = None,
+                   properties: dict[str, str] | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc = build_document(form, content, fill)
+    doc = build_document(form, content, fill, properties)
     tmp = path.with_name(path.name + ".tmp")
     doc.save(str(tmp))
     tmp.replace(path)

@@ -93,6 +93,7 @@ def validate_document(doc, display: str, project, forms: dict[str, Form], conten
         content = content_mod.load(project)
     plan = plan_for(form)
     filed, findings = read_filed(doc, form, Texts(content))
+    findings.extend(_drafted(doc, form, filed))
     schema_findings, bad = schema.check(filed, plan, project.schemas)
     findings.extend(f for f in schema_findings if not _is_hint_key(f, filed))
     filed.bad = bad
@@ -110,6 +111,22 @@ def validate_document(doc, display: str, project, forms: dict[str, Form], conten
     order = {id(f): i for i, f in enumerate(findings)}
     report.findings.sort(key=lambda f: (_para(filed, f), order[id(f)]))
     return report
+
+
+def _drafted(doc, form: Form, filed: DocFiled) -> list[Finding]:
+    """Drafted figures (the draft's 草稿数据 property) the clerk changed: a warning naming both."""
+    from generator.forms.draft import DRAFT_PROPERTY, changed_figures
+
+    out = []
+    for table in form.tables:
+        texts = filed.document["tables"].get(table.id) or {}
+        for c in changed_figures(doc.custom_properties.get(DRAFT_PROPERTY), texts):
+            w = filed.places.get((table.id, c["section"]))
+            label = w.row_label if w is not None else c["section"]
+            out.append(Finding("draft-figure-changed", {"label": label, "item": c["item"], "found": c["found"],
+                                                        "expected": c["expected"], "source": c["source"]},
+                               value=c["found"], expected=c["expected"], row=label))
+    return out
 
 
 def _is_hint_key(f: Finding, filed: DocFiled) -> bool:
