@@ -38,18 +38,18 @@ def run(args):
         return 1
     out = Path(args.out)
     try:
-        paths = write_workbooks(project, out, content) + write_documents(project, out, content)
+        drafts = []
+        if getattr(args, "prefill", None):  # the prose forms' drafts (the monthly form's is i13's)
+            drafts = _drafts(project, out, args.prefill, content)
+            if drafts is None:
+                return 2
+        paths = write_workbooks(project, out, content) + write_documents(project, out, content) + drafts
     except OSError as exc:
         print(f"无法写入 {out}：{exc.strerror or exc}。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
         return 1
-    if getattr(args, "prefill", None):
-        drafts = _drafts(project, out, args.prefill, content)
-        if drafts is None:
-            return 2
-        paths += drafts
     for path in paths:
         print(path)
-    print(f"已生成 {len(paths)} 个空白报表文件。", file=sys.stderr)
+    print(f"已生成 {len(paths)} 个报表文件。", file=sys.stderr)
     return 0
 
 
@@ -59,8 +59,8 @@ def _drafts(project, out, monthly_path: str, content):
     import sys
     from pathlib import Path
 
-    from generator.forms.document import is_prose, write_document
-    from generator.forms.draft import DRAFT_PROPERTY, draft_fill, property_value
+    from generator.forms.document import is_prose
+    from generator.forms.draft import build_draft
     from generator.forms.model import load_forms
     from generator.validate import validate
 
@@ -68,15 +68,19 @@ def _drafts(project, out, monthly_path: str, content):
     forms = load_forms(project.forms)
     monthly = forms.get(report.form or "")
     if report.stopped or monthly is None or is_prose(monthly) or not report.valid:
-        why = report.findings[0].message if report.stopped and report.findings else (
-            f"有 {report.errors} 个错误，请先改正" if report.form and not report.valid else "不是月报")
+        if report.stopped:
+            why = report.findings[0].message if report.findings else "文件无法读取"
+        elif monthly is None or is_prose(monthly):
+            why = f"这是“{report.form_title}”，草稿要据本单位的月报生成"
+        else:
+            why = f"该月报有 {report.errors} 个错误，请先改正（yaojian validate {monthly_path}）"
         print(f"yaojian forms: 无法据 {monthly_path} 生成草稿：{why}", file=sys.stderr)
         return None
-    source = f"{report.report_date}报送的月报" if report.report_date else "月报"
     paths = []
+    Path(out).mkdir(parents=True, exist_ok=True)
     for form_id, form in sorted(forms.items()):
         if is_prose(form):
-            fill, drafted = draft_fill(form, monthly, report.document, source)
-            paths.append(write_document(form, content, Path(out) / f"{form_id}.草稿.docx", fill,
-                                        {DRAFT_PROPERTY: property_value(drafted)}))
+            path = Path(out) / f"{form_id}.草稿.docx"
+            build_draft(form, monthly, report.document, content).save(str(path))
+            paths.append(path)
     return paths

@@ -163,3 +163,15 @@ def changed_figures(prop: str | None, texts: dict[str, str | None]) -> list[dict
 
 def property_value(drafted: dict) -> str:
     return json.dumps(drafted, ensure_ascii=False)
+
+
+def build_draft(prose: Form, monthly: Form, document: dict, content):
+    """The drafted report (a python-docx Document, not saved) of a prose form from the
+    filed document of a unit's valid monthly filing — for `yaojian forms --prefill` and
+    the service's 下载本期报告草稿 alike."""
+    from generator.forms.document import build_document
+
+    date = (document.get("header") or {}).get("report_date")
+    source = f"{date}报送的月报" if date else "月报"
+    fill, drafted = draft_fill(prose, monthly, document, source)
+    return build_document(prose, content, fill, {DRAFT_PROPERTY: property_value(drafted)})
