@@ -63,9 +63,9 @@ def from_folder(folder: Path, project, form_id: str | None, *, unit: str, report
     forms = _forms(project)
     if form_id is not None and form_id not in forms:
         raise RollupError(f"没有报表「{form_id}」；可选：{'、'.join(forms)}。")
-    files = sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et", ".ods"))
+    files = sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".docx", ".docm", ".doc", ".wps"))
     if not files:
-        raise RollupError(f"目录 {folder} 中没有报表文件（.xlsx）。")
+        raise RollupError(f"目录 {folder} 中没有报表文件（.xlsx，文字报告也可以是 .docx）。")
     checker = Checker(project.root, workers)
     skipped: list[str] = []
     best: dict[str, tuple[tuple, Filing]] = {}
@@ -116,9 +116,22 @@ def build_workbook(rollup: RollUp, project):
     return wb, totals
 
 
+def is_document(rollup: RollUp, out: Path | None = None) -> bool:
+    """A prose form's roll-up is compiled as a Word document (unless .xlsx is asked for)."""
+    from generator.forms.document import is_prose
+
+    return is_prose(rollup.form) and (out is None or Path(out).suffix.lower() != ".xlsx")
+
+
 def write(rollup: RollUp, project, out: Path) -> Path:
+    """The roll-up as a workbook, or — a prose form's, unless `out` is .xlsx — as the
+    compiled Word report (generator.rollup.document)."""
     from generator.rollup.workbook import save
 
+    if is_document(rollup, out):
+        from generator.rollup.document import write as write_document
+
+        return write_document(rollup, project, out)
     wb, totals = build_workbook(rollup, project)
     return save(wb, out, totals)
 

@@ -218,7 +218,9 @@ def read_filed(doc, form: Form, texts: Texts) -> tuple[DocFiled, list[Finding]]:
                   for s in sections}
         titles.pop("", None)
         for i, text in enumerate(folded):
-            sid = heads.get(text) or (titles.get(text) if len(text) <= 20 else None)
+            # A heading typed without its number counts only in a heading style (a unit's
+            # sentence "其他工作" is not the heading （四）其他工作).
+            sid = heads.get(text) or (titles.get(text) if "heading" in paras[i].style.lower() else None)
             if sid is not None and sid not in found and not paras[i].in_table:
                 found[sid] = i
         stops = sorted(found.values())

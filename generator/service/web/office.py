@@ -87,4 +87,11 @@ def rollup_download():
         result = from_ledger(service.ledger, service.project, slot.form, slot.period, unit=service.district)
     except RollupError as exc:
         abort(404, description=str(exc))
+    from generator.rollup import is_document
+
+    if is_document(result.rollup):  # a prose form: the compiled Word report
+        from generator.rollup.document import to_bytes as document_bytes
+        from generator.service.web.pages import DOCX
+
+        return _send_bytes(document_bytes(result.rollup, service.project), f"汇总-{slot.title}-{slot.label}.docx", DOCX)
     return _send_bytes(to_bytes(result.rollup, service.project), f"汇总-{slot.title}-{slot.label}.xlsx")
