@@ -6,7 +6,7 @@ from generator.docx.model import Document, Paragraph
 from generator.docx.sniff import sniff_document
 from generator.xlsx.limits import Limits, ReadError, unreadable
 from generator.xlsx.package import Package
-from generator.xlsx.reader import _custom_props, load_bytes
+from generator.xlsx.reader import _custom_props, guarded, load_bytes
 from generator.xlsx.xmltext import check_declarations, local, parse_tree, run_expat
 
 # A report of a few pages has a few hundred paragraphs; a document past this is not one.
@@ -17,16 +17,7 @@ _BREAKS = {"br": "\n", "cr": "\n", "tab": "\t"}
 def read_document(source, *, limits: Limits = Limits(), max_paragraphs: int = MAX_PARAGRAPHS) -> Document:
     """Read a filed .docx (a path, or its bytes).  Raises only ReadError: whatever the
     bytes, any other exception inside the reader becomes `unreadable-file`."""
-    try:
-        return _read(load_bytes(source, limits), limits, max_paragraphs)
-    except ReadError:
-        raise
-    except MemoryError:
-        raise ReadError("file-too-large", {"reason": "读取时内存不足"}) from None
-    except RecursionError:
-        raise unreadable("文件结构嵌套过深") from None
-    except Exception as exc:  # noqa: BLE001 - the contract: never a traceback
-        raise unreadable(f"文件结构异常（{type(exc).__name__}）") from exc
+    return guarded(lambda: _read(load_bytes(source, limits), limits, max_paragraphs))
 
 
 def _read(data: bytes, limits: Limits, max_paragraphs: int) -> Document:

@@ -85,8 +85,6 @@ def validate(path: str | os.PathLike | bytes, *, project, previous: str | os.Pat
 
 
 def _validate_book(book, display: str, project, forms: dict) -> Report:
-    from generator.validate import rules, schema_errors
-    from generator.validate.campaigns import windows
     from generator.validate.document import build
     from generator.validate.identify import Stop, identify
     from generator.validate.locate import locate
@@ -100,23 +98,32 @@ def _validate_book(book, display: str, project, forms: dict) -> Report:
     matches, findings = locate(book, plan, cover)
     filed = build(book, plan, matches)
     findings.extend(filed.findings)
+    report = finish_report(filed, plan, findings, project, display, [m.name for m in matches])
+    _sort(report)
+    return report
+
+
+def finish_report(filed, plan, findings: list[Finding], project, display: str, sheets: list[str],
+                  keep=None) -> Report:
+    """The form's JSON Schema and rules over a filed document (read from a workbook or a
+    Word document), and the Report; `keep` filters the schema's findings."""
+    from generator.validate import rules, schema_errors
+    from generator.validate.campaigns import windows
+
+    form = plan.form
     schema_findings, bad = schema_errors.check(filed, plan, project.schemas)
-    findings.extend(schema_findings)
+    findings.extend(f for f in schema_findings if keep is None or keep(f))
     filed.bad = bad
     findings.extend(rules.run(filed, plan, bad, windows(project.content)))
-    header = filed.document["header"]
     date_read = filed.values.get(("header", "report_date"))
-    unit = header.get("unit")
-    report = Report(
+    unit = filed.document["header"].get("unit")
+    return Report(
         file=display, form=form.id, form_version=form.version,
         unit=unit if isinstance(unit, str) else None,
         report_date=date_read.value if date_read is not None and date_read.state == "num"
         and ("header", "report_date") not in bad else None,
-        findings=findings, document=filed.document, form_title=form.title,
-        sheets=[m.name for m in matches], filed=filed,
+        findings=findings, document=filed.document, form_title=form.title, sheets=sheets, filed=filed,
     )
-    _sort(report)
-    return report
 
 
 def _sort(report: Report) -> None:

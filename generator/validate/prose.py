@@ -78,9 +78,7 @@ def _identify(doc, forms: dict[str, Form]):
 
 
 def validate_document(doc, display: str, project, forms: dict[str, Form], content=None) -> Report:
-    from generator.validate import rules
-    from generator.validate import schema_errors as schema
-    from generator.validate.campaigns import windows
+    from generator.validate import finish_report
     from generator.validate.identify import Stop
 
     try:
@@ -94,20 +92,8 @@ def validate_document(doc, display: str, project, forms: dict[str, Form], conten
     plan = plan_for(form)
     filed, findings = read_filed(doc, form, Texts(content))
     findings.extend(_drafted(doc, form, filed))
-    schema_findings, bad = schema.check(filed, plan, project.schemas)
-    findings.extend(f for f in schema_findings if not _is_hint_key(f, filed))
-    filed.bad = bad
-    findings.extend(rules.run(filed, plan, bad, windows(project.content)))
-    header = filed.document["header"]
-    date_read = filed.values.get(("header", "report_date"))
-    unit = header.get("unit")
-    report = Report(
-        file=display, form=form.id, form_version=form.version,
-        unit=unit if isinstance(unit, str) else None,
-        report_date=date_read.value if date_read is not None and date_read.state == "num"
-        and ("header", "report_date") not in bad else None,
-        findings=findings, document=filed.document, form_title=form.title, sheets=[], filed=filed,
-    )
+    report = finish_report(filed, plan, findings, project, display, [],
+                           keep=lambda f: not _is_hint_key(f, filed))
     order = {id(f): i for i, f in enumerate(findings)}
     report.findings.sort(key=lambda f: (_para(filed, f), order[id(f)]))
     return report
