@@ -94,6 +94,7 @@ def validate_document(doc, display: str, project, forms: dict[str, Form], conten
     findings.extend(_drafted(doc, form, filed))
     report = finish_report(filed, plan, findings, project, display, [],
                            keep=lambda f: not _is_hint_key(f, filed))
+    report.medium = "document"
     order = {id(f): i for i, f in enumerate(findings)}
     report.findings.sort(key=lambda f: (_para(filed, f), order[id(f)]))
     return report

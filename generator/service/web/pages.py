@@ -189,8 +189,18 @@ def filing(submission_id: int):
     before, comparison = _comparison(sub)
     return render_template(
         "filing.html", sub=sub, slot=slot, before=before, comparison=comparison,
-        received=request.args.get("received"), notes=sub.report.get("service") or [],
+        received=request.args.get("received"), notes=sub.report.get("service") or [], word=_is_word(sub),
     )
+
+
+def _is_word(sub) -> bool:
+    """A prose report filed as a Word document (by its content)."""
+    from generator.docx import sniff_document
+
+    try:
+        return sniff_document(g.service.ledger.file_path(sub).read_bytes()) is not None
+    except OSError:
+        return False
 
 
 @bp.route("/filings/<int:submission_id>/file")
