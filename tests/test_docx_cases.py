@@ -111,3 +111,32 @@ def test_every_document_code_has_a_case():
     codes = {c for c, kind in catalogue().items() if kind.area == "document"}
     used = {e["code"] for spec in ALL.values() for e in spec.get("expect") or ()} | set(HOSTILE.values())
     assert codes - used == set(), f"codes without a case: {sorted(codes - used)}"
+
+
+def test_cli_reports_a_document_by_section_and_json_equals_the_library(docx_cases, project):
+    import json
+
+    from generator.validate import validate
+
+    paths = [str(docx_cases[(n, "libreoffice")]) for n in ("hint-text-left", "section-order", "complete-quarterly")]
+    text = run_cli("validate", paths[0])
+    assert text.returncode == 1 and "【正文】" in text.stdout and "（三）案件查办情况：" in text.stdout
+    proc = run_cli("validate", *paths, "--format", "json")
+    assert json.loads(proc.stdout) == [validate(p, project=project).to_dict() for p in paths]
+    assert proc.returncode == 1
+
+
+def test_annotate_writes_a_commented_copy_of_a_document(docx_cases, tmp_path):
+    import zipfile
+
+    src = docx_cases[("missing-section", "python-docx")]
+    before = src.read_bytes()
+    proc = run_cli("validate", str(src), "--annotate", str(tmp_path))
+    assert proc.returncode == 1, proc.stderr
+    (copy,) = tmp_path.glob("*.docx")
+    assert copy.name == "missing-section.校验标注.docx" and src.read_bytes() == before
+    z = zipfile.ZipFile(copy)
+    comments = z.read("word/comments.xml").decode("utf-8")
+    assert "找不到“（一）风险隐患排查情况”这一部分的标题" in comments
+    body = z.read("word/document.xml").decode("utf-8")
+    assert body.count("<w:commentRangeStart") == 1  # one finding, one comment (on the title)

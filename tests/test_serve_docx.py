@@ -85,6 +85,8 @@ def test_a_filed_document_with_findings_gets_a_commented_copy(served):
     r = c.upload(blank.body, "总结.docx", form="summary-report", period=_summary_period(c))
     sid = submission_id(r)
     assert r.status == 200 and sid and "hint-text-left" in r.codes(), (r.status, r.codes())
+    page = c.get(f"/filings/{sid}")
+    assert "下载批注版文档" in page.text and "<h3>正文</h3>" in page.text and "<th>单元格</th>" not in page.text
     marked = c.get(f"/filings/{sid}/annotated")
     assert marked.status == 200 and ".docx" in marked.header("content-disposition")
     comments = zipfile.ZipFile(io.BytesIO(marked.body)).read("word/comments.xml").decode("utf-8")
