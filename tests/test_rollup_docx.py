@@ -41,6 +41,14 @@ def compiled(tmp_path_factory, project, content):
         texts[unit] = _texts(form, unit)
         clerk_fill(template, folder / f"{i}-{unit}.docx", form, content,
                    header={"unit": unit, "report_date": f"2022-06-1{i}"}, sections=texts[unit])
+    # Two units' monthly filings in the same folder: the district's figures in the drafted places.
+    from validate_support import complete_values, filed_workbook
+
+    monthly = load_forms(project.forms)["monthly-progress"]
+    for unit in UNITS[:2]:
+        values = complete_values(monthly)
+        values[("header", "unit")] = unit
+        filed_workbook(monthly, folder / f"月报-{unit}.xlsx", values)
     out = base / "汇总.docx"
     proc = run_cli("rollup", "--from", str(folder), "--form", form.id, "--out", str(out),
                    "--unit-name", "永川区工作小组办公室")
@@ -66,7 +74,23 @@ def test_every_units_text_is_there_verbatim_under_its_name_in_order(compiled, pr
         if not s.fillable:
             continue
         expected = "\n".join(f"{unit}\n{texts[unit][s.id]}" for unit in sorted(UNITS))
-        assert doc[s.id] == expected, s.id
+        if s.id in ("referrals", "case_handling"):  # the district's figures first, then the units
+            assert doc[s.id].startswith("全区合计\n截至") and doc[s.id].endswith("\n" + expected), s.id
+        else:
+            assert doc[s.id] == expected, s.id
+
+
+def test_the_district_figures_are_the_units_monthly_filings_summed(compiled, project):
+    from generator.rollup.sums import to_decimal
+    from generator.validate import validate
+
+    _form, _t, out, _proc, folder, _base = compiled
+    doc = validate(out, project=project).document["tables"]["report"]
+    months = [validate(p, project=project).document for p in sorted(folder.glob("月报-*.xlsx"))]
+    total = sum(to_decimal(v) for m in months for k, v in m["tables"]["drug"]["rows"]["fine_amount"].items()
+                if k != "total" and v not in (None, "/"))
+    assert f"2 个单位的月报汇总" in doc["case_handling"]
+    assert f"药品案件数" in doc["case_handling"] and f"罚款金额 {format(total.normalize(), 'f')}万元" in doc["case_handling"]
 
 
 def test_compiled_report_renders_and_the_default_name_is_docx(compiled, tmp_path):

@@ -75,7 +75,7 @@ def run(args):
         print(f"未计入：{line}", file=sys.stderr)
     ext = ".docx" if is_document(result.rollup) else ".xlsx"  # a prose form's: the compiled Word report
     out = Path(args.out or f"汇总-{result.rollup.form.id}-{label}{ext}")
-    write(result.rollup, project, out)
+    write(result.rollup, project, out, monthly=result.monthly)
     units = result.rollup.units
     print(f"已汇总 {len(units)} 个单位（{'、'.join(units[:10])}{'等' if len(units) > 10 else ''}）→ {out}")
 

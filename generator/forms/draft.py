@@ -83,14 +83,14 @@ def _short(product: str) -> str:
     return product.replace("案件查办情况", "")
 
 
-def draft_fill(prose: Form, monthly: Form, document: dict, source: str) -> tuple[Fill, dict]:
-    """The Fill of a drafted report, and the figures drafted (the 草稿数据 property)."""
+def figure_blocks(monthly: Form, document: dict, who: str, source: str,
+                  check: bool = True) -> tuple[dict[str, list[Block]], list[dict]]:
+    """Per drafted section, a sentence and a small table of a monthly document's figures
+    ("截至…，{who}累计（据{source}）：…"), and the figures as drafted (section, item, value)."""
     header = document.get("header") or {}
-    figs = figures(monthly, document)
-    fill = Fill(header={"unit": str(header.get("unit") or "")},
-                note=f"【请核对】本草稿由系统根据本单位{source}生成：标注“请核对”的文字和数字请逐项核对、补充后再报送，其余部分请按提示填写。")
+    out: dict[str, list[Block]] = {}
     drafted: list[dict] = []
-    for section, items in figs.items():
+    for section, items in figures(monthly, document).items():
         if not items:
             continue
         products = list(dict.fromkeys(p for p, _, _ in items))
@@ -101,10 +101,19 @@ def draft_fill(prose: Form, monthly: Form, document: dict, source: str) -> tuple
             sentences.append(f"{_short(p)}" + "，".join(parts))
             drafted += [{"section": section, "item": f"{_short(p)}{label.split('（')[0]}", "value": value}
                         for q, label, value in items if q == p]
-        lead = f"截至{_zh_date(header.get('report_date'))}，本单位累计（据{source}）："
+        lead = f"截至{_zh_date(header.get('report_date'))}，{who}累计（据{source}）："
         text = lead + "；".join(sentences) + "。"
         rows = [["产品类别", *labels]] + [[_short(p), *[v for q, _, v in items if q == p]] for p in products]
-        fill.sections[section] = [Block("paragraph", text), Block("table", rows=rows, check=True)]
+        out[section] = [Block("paragraph", text), Block("table", rows=rows, check=check)]
+    return out, drafted
+
+
+def draft_fill(prose: Form, monthly: Form, document: dict, source: str) -> tuple[Fill, dict]:
+    """The Fill of a drafted report, and the figures drafted (the 草稿数据 property)."""
+    header = document.get("header") or {}
+    fill = Fill(header={"unit": str(header.get("unit") or "")},
+                note=f"【请核对】本草稿由系统根据本单位{source}生成：标注“请核对”的文字和数字请逐项核对、补充后再报送，其余部分请按提示填写。")
+    fill.sections, drafted = figure_blocks(monthly, document, "本单位", source)
     for case in (document.get("tables") or {}).get("major_cases") or []:
         if not isinstance(case, dict):
             continue

@@ -28,6 +28,25 @@ class Result:
     rollup: RollUp
     filings: list[Filing]
     skipped: list[str] = field(default_factory=list)  # files or filings left out, and why
+    # A prose form's roll-up: the units' monthly filings summed, for the district's figures
+    # in the compiled report's drafted places (None when there are none).
+    monthly: RollUp | None = None
+
+
+def _monthly_form(forms: dict):
+    """The form whose figures a prose report drafts from (the monthly form), if any."""
+    from generator.forms.document import is_prose
+
+    return next((f for f in forms.values() if not is_prose(f) and any(t.kind == "grid" for t in f.tables)), None)
+
+
+def _monthly_rollup(forms: dict, form_id: str, filings: list[Filing], unit: str) -> RollUp | None:
+    from generator.forms.document import is_prose
+
+    monthly = _monthly_form(forms)
+    if monthly is None or not is_prose(forms[form_id]) or not filings:
+        return None
+    return roll_up(monthly, filings, unit=unit, report_date=_report_date(filings, None))
 
 
 def _forms(project):
@@ -53,7 +72,14 @@ def from_ledger(ledger, project, form_id: str, period: str, *, unit: str, report
     if not filings:
         raise RollupError(f"报表「{form_id}」期间「{period}」还没有任何单位通过校验的报送，无可汇总。")
     rollup = roll_up(forms[form_id], filings, unit=unit, report_date=_report_date(filings, report_date))
-    return Result(rollup, filings)
+    monthly = _monthly_form(forms)
+    month_filings = []
+    if monthly is not None:
+        periods = sorted({s.period for s in ledger.summaries(form=monthly.id) if s.valid})
+        if periods:
+            month_filings = [Filing(s.unit, s.document, s.filename) for s in
+                             ledger.latest_accepted_per_unit(monthly.id, periods[-1]) if s.document is not None]
+    return Result(rollup, filings, monthly=_monthly_rollup(forms, form_id, month_filings, unit))
 
 
 def from_folder(folder: Path, project, form_id: str | None, *, unit: str, report_date: str | None = None, workers: int = 0) -> Result:
@@ -69,6 +95,11 @@ def from_folder(folder: Path, project, form_id: str | None, *, unit: str, report
     checker = Checker(project.root, workers)
     skipped: list[str] = []
     best: dict[str, tuple[tuple, Filing]] = {}
+    months: dict[str, tuple[tuple, Filing]] = {}  # a prose roll-up: monthly filings for the district's figures
+    monthly = _monthly_form(forms)
+    from generator.forms.document import is_prose
+
+    prose_target = form_id is not None and is_prose(forms[form_id])
     seen_forms: set[str] = set()
     try:
         for path in files:
@@ -81,6 +112,12 @@ def from_folder(folder: Path, project, form_id: str | None, *, unit: str, report
                 continue
             doc = checked.document
             fid = doc.get("form")
+            if prose_target and monthly is not None and fid == monthly.id:
+                who = str((doc.get("header") or {}).get("unit") or "").strip() or path.stem
+                order = (str((doc.get("header") or {}).get("report_date") or ""), path.stat().st_mtime_ns, path.name)
+                if who not in months or months[who][0] < order:
+                    months[who] = (order, Filing(who, doc, path.name))
+                continue
             if form_id is not None and fid != form_id:
                 skipped.append(f"{path.name}：是报表「{fid}」，不是「{form_id}」")
                 continue
@@ -104,7 +141,7 @@ def from_folder(folder: Path, project, form_id: str | None, *, unit: str, report
         raise RollupError("没有通过校验的报表文件，无可汇总。")
     fid = form_id or next(iter(seen_forms))
     rollup = roll_up(forms[fid], filings, unit=unit, report_date=_report_date(filings, report_date))
-    return Result(rollup, filings, skipped)
+    return Result(rollup, filings, skipped, monthly=_monthly_rollup(forms, fid, [f for _, f in months.values()], unit))
 
 
 def build_workbook(rollup: RollUp, project):
@@ -123,15 +160,16 @@ def is_document(rollup: RollUp, out: Path | None = None) -> bool:
     return is_prose(rollup.form) and (out is None or Path(out).suffix.lower() != ".xlsx")
 
 
-def write(rollup: RollUp, project, out: Path) -> Path:
+def write(rollup: RollUp, project, out: Path, monthly: RollUp | None = None) -> Path:
     """The roll-up as a workbook, or — a prose form's, unless `out` is .xlsx — as the
-    compiled Word report (generator.rollup.document)."""
+    compiled Word report (generator.rollup.document), with the district's figures from
+    `monthly` (the units' monthly filings summed) where the template asks for figures."""
     from generator.rollup.workbook import save
 
     if is_document(rollup, out):
         from generator.rollup.document import write as write_document
 
-        return write_document(rollup, project, out)
+        return write_document(rollup, project, out, monthly)
     wb, totals = build_workbook(rollup, project)
     return save(wb, out, totals)
 

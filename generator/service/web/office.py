@@ -93,5 +93,5 @@ def rollup_download():
         from generator.rollup.document import to_bytes as document_bytes
         from generator.service.web.pages import DOCX
 
-        return _send_bytes(document_bytes(result.rollup, service.project), f"汇总-{slot.title}-{slot.label}.docx", DOCX)
+        return _send_bytes(document_bytes(result.rollup, service.project, result.monthly), f"汇总-{slot.title}-{slot.label}.docx", DOCX)
     return _send_bytes(to_bytes(result.rollup, service.project), f"汇总-{slot.title}-{slot.label}.xlsx")
