@@ -27,6 +27,7 @@ def served(tmp_path_factory):
     db = str(tmp / "ledger.db")
     add_account(db, tmp / "files", "gaj", PASSWORD, unit="区公安局")
     add_account(db, tmp / "files", "wjw", PASSWORD, unit="区卫生健康委员会")
+    add_account(db, tmp / "files", "scj", PASSWORD, unit="区市场监管局")
     srv = start_server(tmp, "--workers", "1", db=db)
     project = Project(REPO)
     form = monthly_form(project)
@@ -100,6 +101,34 @@ def _summary_period(c: Client) -> str:
 
     page = c.get("/upload?form=summary-report").text
     return re.search(r'<option value="([^"]+)"', page).group(1)
+
+
+def _police(doc) -> int:
+    return sum(int(v) for k, v in doc["tables"]["drug"]["rows"]["police_clues"].items() if k != "total" and v != "/")
+
+
+def test_a_quarterly_draft_says_what_changed_since_the_quarter_before(served):
+    from generator.docx import read_document
+
+    srv, project, _m, _b, tmp = served
+    form = monthly_form(project)
+    rng = random.Random(16)
+    june = random_document(form, "区市场监管局", "2022-06-30", rng)
+    july = random_document(form, "区市场监管局", "2022-07-31", rng, previous=june)
+    c = _client(srv, "scj")
+    for doc, period in ((june, "2022-06"), (july, "2022-07")):
+        r = c.upload(workbook_bytes(project, form, doc), f"{period}.xlsx", period=period)
+        assert r.status == 200 and "通过" in r.text, r.codes()
+    draft = c.get("/drafts/quarterly-report")
+    path = tmp / "q3.docx"
+    path.write_bytes(draft.body)
+    text = "\n".join(p.text for p in read_document(path).paragraphs)
+    grew = _police(july) - _police(june)
+    assert f"较2022年6月30日（上一季度末）：药品通报公安机关线索数{'增加' if grew >= 0 else '减少'} {abs(grew)}件" in text
+    assert f"药品通报公安机关线索数 {_police(july)}件" in text
+    summary = c.get("/drafts/summary-report")  # a summary report covers the campaign: no quarter change
+    path.write_bytes(summary.body)
+    assert "上一季度末" not in "\n".join(p.text for p in read_document(path).paragraphs)
 
 
 def test_no_draft_without_an_accepted_monthly_filing(served):

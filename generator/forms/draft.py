@@ -3,7 +3,8 @@
 Where the template asks for figures — 二(二) 移送通报情况 (线索通报数量和案件移送数量 of
 药品、医疗器械、化妆品) and 二(三) 案件查办情况 — the draft holds a sentence and a small
 table with the numbers of the monthly filing's 表2–4 (running totals to its 填报日期), and
-every 表1 大案要案 case becomes a 一案一报 annex.  Each drafted block is marked for the
+every 表1 大案要案 case becomes a 一案一报 annex; a quarterly report also says how much each
+figure grew since the unit's filing at the end of the quarter before (the service knows it).  Each drafted block is marked for the
 clerk to check.  The figures drafted are kept in the document property 草稿数据 (JSON), so
 that validating the filed report can tell a drafted figure the clerk changed
 (`draft-figure-changed`, naming both numbers).
@@ -108,12 +109,40 @@ def figure_blocks(monthly: Form, document: dict, who: str, source: str,
     return out, drafted
 
 
-def draft_fill(prose: Form, monthly: Form, document: dict, source: str) -> tuple[Fill, dict]:
-    """The Fill of a drafted report, and the figures drafted (the 草稿数据 property)."""
+def change_sentence(monthly: Form, document: dict, previous: dict, section: str) -> str | None:
+    """"较2022年3月31日（上一季度末）：药品通报公安机关线索数增加 2件，…。" — the change of
+    each drafted figure since an earlier monthly filing (running totals), or None."""
+    now = {(p, label): v for p, label, v in figures(monthly, document).get(section, [])}
+    before = {(p, label): v for p, label, v in figures(monthly, previous).get(section, [])}
+    parts = []
+    for (p, label), value in now.items():
+        old = before.get((p, label))
+        try:
+            diff = Decimal(value) - Decimal(old)
+        except (ArithmeticError, TypeError, ValueError):
+            continue
+        word = "增加" if diff >= 0 else "减少"
+        parts.append(f"{_short(p)}{label.split('（')[0]}{word} {_shown(abs(diff))}{_unit(label)}")
+    if not parts:
+        return None
+    when = _zh_date((previous.get("header") or {}).get("report_date"))
+    return f"较{when}（上一季度末）：" + "，".join(parts) + "。"
+
+
+def draft_fill(prose: Form, monthly: Form, document: dict, source: str,
+               previous: dict | None = None) -> tuple[Fill, dict]:
+    """The Fill of a drafted report, and the figures drafted (the 草稿数据 property).
+    `previous`: the unit's monthly filing at the end of the quarter before, for a
+    quarterly report's change since then."""
     header = document.get("header") or {}
     fill = Fill(header={"unit": str(header.get("unit") or "")},
                 note=f"【请核对】本草稿由系统根据本单位{source}生成：标注“请核对”的文字和数字请逐项核对、补充后再报送，其余部分请按提示填写。")
     fill.sections, drafted = figure_blocks(monthly, document, "本单位", source)
+    if previous is not None and prose.period == "quarter":
+        for section, blocks in fill.sections.items():
+            sentence = change_sentence(monthly, document, previous, section)
+            if sentence:
+                blocks.insert(1, Block("paragraph", sentence))
     for case in (document.get("tables") or {}).get("major_cases") or []:
         if not isinstance(case, dict):
             continue
@@ -174,13 +203,13 @@ def property_value(drafted: dict) -> str:
     return json.dumps(drafted, ensure_ascii=False)
 
 
-def build_draft(prose: Form, monthly: Form, document: dict, content):
+def build_draft(prose: Form, monthly: Form, document: dict, content, previous: dict | None = None):
     """The drafted report (a python-docx Document, not saved) of a prose form from the
     filed document of a unit's valid monthly filing — for `yaojian forms --prefill` and
-    the service's 下载本期报告草稿 alike."""
+    the service's 下载本期报告草稿 alike; `previous`: see `draft_fill`."""
     from generator.forms.document import build_document
 
     date = (document.get("header") or {}).get("report_date")
     source = f"{date}报送的月报" if date else "月报"
-    fill, drafted = draft_fill(prose, monthly, document, source)
+    fill, drafted = draft_fill(prose, monthly, document, source, previous)
     return build_document(prose, content, fill, {DRAFT_PROPERTY: property_value(drafted)})

@@ -104,6 +104,25 @@ def _is_prose(form_id: str) -> bool:
     return form is not None and is_prose(form)
 
 
+def _quarter_before(latest: dict, accepted: list) -> dict | None:
+    """The latest accepted monthly filing dated before the quarter of `latest` began."""
+    from datetime import date
+
+    def day(doc) -> date | None:
+        try:
+            return date.fromisoformat(str((doc.get("header") or {}).get("report_date"))[:10])
+        except (ValueError, AttributeError):
+            return None
+
+    d = day(latest)
+    if d is None:
+        return None
+    start = date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
+    earlier = [(day(s.document), s.document) for s in accepted if s.document and day(s.document)]
+    earlier = [x for x in earlier if x[0] < start]
+    return max(earlier, key=lambda x: x[0])[1] if earlier else None
+
+
 @bp.route("/drafts/<form_id>")
 @unit_required
 def report_draft(form_id: str):
@@ -124,7 +143,8 @@ def report_draft(form_id: str):
     accepted = [s for s in service.ledger.history(unit_id=g.account.unit_id, form=monthly.id) if s.valid] if monthly else []
     if not accepted or not accepted[-1].document:
         abort(404, description="本单位还没有通过校验的月报，无法生成报告草稿。请先报送月报，或下载空白模板填写。")
-    doc = build_draft(form, monthly, accepted[-1].document, content_mod.load(service.project))
+    latest = accepted[-1].document
+    doc = build_draft(form, monthly, latest, content_mod.load(service.project), _quarter_before(latest, accepted))
     buf = io.BytesIO()
     doc.save(buf)
     return _send_bytes(buf.getvalue(), f"{form.title}-草稿.docx", DOCX)
