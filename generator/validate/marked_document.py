@@ -45,11 +45,29 @@ def _title(doc):
     return None
 
 
+def _within_bounds(source) -> None:
+    """python-docx inflates every part: refuse a package whose parts, as its directory
+    declares them, add up to more than the reader's bound (ValueError, with the reason)."""
+    from generator.xlsx import Limits
+    from generator.xlsx.package import Package
+    from generator.xlsx.reader import load_bytes
+
+    limits = Limits()
+    total = sum(e.file_size for e in Package(load_bytes(source, limits), limits).order)
+    if total > limits.max_total_size:
+        raise ValueError(f"文件解压后超过 {limits.max_total_size // 1048576} MB")
+
+
 def mark_document(report: Report, source: str | os.PathLike, dest: Path, header_labels: set[str]) -> Path:
-    """Write the commented copy; raises OSError/ValueError on a file python-docx refuses."""
+    """Write the commented copy; raises OSError/ValueError/ReadError on a file too large
+    to copy or that python-docx refuses."""
     from docx import Document
 
-    doc = Document(str(source))
+    _within_bounds(source)
+    try:
+        doc = Document(str(source))
+    except Exception as exc:  # noqa: BLE001 - python-docx's own errors: no marked copy, never a traceback
+        raise ValueError(f"无法打开文档（{type(exc).__name__}）") from exc
     notes: dict[int, tuple[object, list[str]]] = {}
     for f in report.findings:
         text = f"【{'错误' if f.is_error else '警告'}】{f.message}" + (f"\n→ {f.remedy}" if f.remedy else "")
