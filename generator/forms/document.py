@@ -109,6 +109,7 @@ class Fill:
 
 
 def _fonts(rpr_owner, east: str, size=None, bold: bool | None = None, colour: RGBColor | None = None) -> None:
+    """Faces (Latin and East Asian), size, weight and colour of a style or a run."""
     font = rpr_owner.font
     font.name = LATIN_FACE
     if size is not None:
@@ -117,7 +118,7 @@ def _fonts(rpr_owner, east: str, size=None, bold: bool | None = None, colour: RG
         font.bold = bold
     if colour is not None:
         font.color.rgb = colour
-    rpr = rpr_owner.element.get_or_add_rPr() if hasattr(rpr_owner, "element") else rpr_owner._element.get_or_add_rPr()
+    rpr = rpr_owner._element.get_or_add_rPr()  # a style's <w:style> or a run's <w:r>
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
