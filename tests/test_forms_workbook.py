@@ -151,11 +151,13 @@ def test_clause_texts_are_verbatim(books, content):
 
 
 def test_cli_writes_one_workbook_per_form(project_copy, tmp_path):
+    """One FORM_ID.xlsx per form, and FORM_ID.docx beside it for the prose forms (附件2/附件3)."""
     out = tmp_path / "out"
     proc = run_cli("forms", "--root", str(project_copy), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == [f"{f}.xlsx" for f in FORM_IDS]
-    assert proc.stdout.split() == [str(out / f"{f}.xlsx") for f in FORM_IDS]
+    prose = [f for f in FORM_IDS if f != "monthly-progress"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{f}.xlsx" for f in FORM_IDS] + [f"{f}.docx" for f in prose])
+    assert proc.stdout.split() == [str(out / f"{f}.xlsx") for f in FORM_IDS] + [str(out / f"{f}.docx") for f in prose]
 
 
 def test_cli_checks_first_and_writes_nothing_on_errors(project_copy, tmp_path):

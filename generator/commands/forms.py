@@ -1,19 +1,23 @@
-"""`yaojian forms --out DIR [--prefill PREVIOUS]`: the blank workbooks, one FORM_ID.xlsx per
-form definition; with --prefill, the next period's form pre-filled from a previous filing."""
+"""`yaojian forms --out DIR [--prefill PREVIOUS]`: the blank forms, one FORM_ID.xlsx per form
+definition and FORM_ID.docx beside it for the prose forms (附件2, 附件3); with --prefill, the
+next period's form pre-filled from a previous filing and, from a monthly filing, drafts of
+the prose reports."""
 
-HELP = "只生成空白报表（Excel）：每张报表一个 FORM_ID.xlsx；--prefill 生成预填上期数的本期报表"
+HELP = "生成空白报表：每张报表一个 FORM_ID.xlsx，文字报告另有 FORM_ID.docx；--prefill 生成预填上期数的本期报表和文字报告草稿"
 DESCRIPTION = (
     "先检查 forms/ 中的报表定义（及其引用的条款），无错误时把每张报表的空白 Excel 模板写入 --out 目录，"
-    "文件名为表单编号（如 monthly-progress.xlsx）。加 --prefill 上期报表.xlsx 时只写这一张报表："
-    "先校验上期报表，无错误时把其中的累计数（表2–4）和未办结的案件（表1）填入本期报表，"
-    "这些单元格标浅蓝色并附批注“沿用上期数，请核对”。"
+    "文件名为表单编号（如 monthly-progress.xlsx）；文字报告（季度进展报告、工作总结报告）另写一份 Word 模板（如 quarterly-report.docx）。"
+    "加 --prefill 上期报表.xlsx 时：先校验上期报表，无错误时只写这一张报表的本期版本，"
+    "把其中的累计数（表2–4）和未办结的案件（表1）填入，这些单元格标浅蓝色并附批注“沿用上期数，请核对”；"
+    "上期报表是月报时，另据其数字写出文字报告的草稿（FORM_ID.草稿.docx）。"
     "退出码：0 已生成，1 报表定义有错误或无法写入，2 用法错误（包括上期报表无法读取或有错误）。"
 )
 
 
 def add_arguments(parser):
     parser.add_argument("--out", metavar="DIR", required=True, help="输出目录（不存在时自动创建）")
-    parser.add_argument("--prefill", metavar="PREVIOUS", help="本单位上一期已报送的报表（.xlsx）；本期报表预填其中的累计数")
+    parser.add_argument("--prefill", metavar="PREVIOUS",
+                        help="本单位上一期已报送并通过校验的报表（.xlsx）：本期报表预填其中的累计数；是月报时另生成文字报告草稿（FORM_ID.草稿.docx）")
 
 
 def run(args):
@@ -25,6 +29,7 @@ def run(args):
     from generator.commands import project_or_exit
     from generator.findings import count
     from generator.forms.definition_check import check_forms
+    from generator.forms.document import write_documents
     from generator.forms.workbook import write_workbooks
     from generator.schemacheck import SchemaSet
 
@@ -39,9 +44,9 @@ def run(args):
         return 1
     out = Path(args.out)
     if args.prefill:
-        return _prefilled(project, Path(args.prefill), out)
+        return _prefilled(project, Path(args.prefill), out, content)
     try:
-        paths = write_workbooks(project, out, content)
+        paths = write_workbooks(project, out, content) + write_documents(project, out, content)
     except OSError as exc:
         from generator.oserrors import reason as os_reason
 
@@ -49,11 +54,11 @@ def run(args):
         return 1
     for path in paths:
         print(path)
-    print(f"已生成 {len(paths)} 个空白报表。", file=sys.stderr)
+    print(f"已生成 {len(paths)} 个报表文件。", file=sys.stderr)
     return 0
 
 
-def _prefilled(project, previous, out) -> int:
+def _prefilled(project, previous, out, content) -> int:
     import sys
     from datetime import date
 
@@ -87,6 +92,22 @@ def _prefilled(project, previous, out) -> int:
         print(f"无法写入 {out}：{exc.strerror or exc}。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
         return 1
     print(target)
+    from generator.forms.document import is_prose
+
+    if not is_prose(form):  # a monthly filing also drafts the prose reports from its figures
+        from generator.forms.draft import build_draft
+
+        try:
+            for form_id, other in sorted(load_forms(project.forms).items()):
+                if is_prose(other):
+                    path = out / f"{form_id}.草稿.docx"
+                    build_draft(other, form, report.document, content).save(str(path))
+                    print(path)
+        except OSError as exc:
+            from generator.oserrors import reason as os_reason
+
+            print(f"无法写入 {out}：{os_reason(exc)}。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
+            return 1
     print(f"已生成预填上期数的报表：沿用 {len(carried)} 个单元格（浅蓝色，附批注“沿用上期数，请核对”），"
           "请逐一核对并填写本期新增。", file=sys.stderr)
     return 0

@@ -5,6 +5,7 @@ DESCRIPTION = (
     "把各单位某一期最新通过校验的报送相加，写成同一报表的一份工作簿：填报单位为本级（--unit-name），"
     "只有各单位都填“/”的格才是“/”，合计重新计算，表1 各案件编号前加上单位名称，另有“各单位明细”工作表"
     "列出每个数字背后各单位的数值。数据来自台账（--period 与 --form），或来自一个目录中的报表文件（--from）。"
+    "文字报告（季度进展报告、工作总结报告）汇编为一份 Word 文档：每一部分下按单位列出各单位的原文。"
     "写出后用校验器复核。退出码：0 成功且汇总表通过校验，1 失败，2 用法错误。"
 )
 
@@ -17,7 +18,7 @@ def add_arguments(parser):
     source.add_argument("--from", dest="folder", metavar="DIR", help="从目录中的报表文件汇总（每个单位取填报日期最晚的一份通过校验的文件）")
     parser.add_argument("--form", metavar="F", help="报表编号，如 monthly-progress（用 --period 时必需）")
     add_db_arguments(parser)
-    parser.add_argument("--out", metavar="FILE", help="输出的工作簿（默认 汇总-<报表>-<期间>.xlsx）")
+    parser.add_argument("--out", metavar="FILE", help="输出文件（默认 汇总-<报表>-<期间>.xlsx；文字报告为 .docx，各部分按单位汇编，指定 .xlsx 时仍写工作簿）")
     parser.add_argument("--unit-name", metavar="名称", help="汇总表的填报单位（默认由专项行动的报送对象得出，如“永川区工作小组办公室”）")
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="汇总表的填报日期（默认取各单位填报日期中最晚的一个）")
     parser.add_argument("--campaign", metavar="ID", help="专项行动编号（只有一个带报送安排时可省略）")
@@ -29,7 +30,7 @@ def run(args):
     from pathlib import Path
 
     from generator.commands import project_or_exit
-    from generator.rollup import RollupError, from_folder, from_ledger, write
+    from generator.rollup import RollupError, from_folder, from_ledger, is_document, write
     from generator.service.slots import ScheduleError, load_schedule
 
     project = project_or_exit(args)
@@ -81,8 +82,9 @@ def run(args):
         print(f"略去：{line}", file=sys.stderr)
     for line in result.rollup.skipped:
         print(f"未计入：{line}", file=sys.stderr)
-    out = Path(args.out or f"汇总-{result.rollup.form.id}-{label}.xlsx")
-    write(result.rollup, project, out)
+    ext = ".docx" if is_document(result.rollup) else ".xlsx"  # a prose form's: the compiled Word report
+    out = Path(args.out or f"汇总-{result.rollup.form.id}-{label}{ext}")
+    write(result.rollup, project, out, monthly=result.monthly)
     units = result.rollup.units
     print(f"已汇总 {len(units)} 个单位（{'、'.join(units[:10])}{'等' if len(units) > 10 else ''}）→ {out}")
 

@@ -32,6 +32,7 @@ SECTION = "forms"
 INDEX_PAGE = "forms/index.md"
 FORM_PAGE = "forms/{form}.md"
 DOWNLOAD = "downloads/{form}.xlsx"
+DOWNLOAD_DOCX = "downloads/{form}.docx"
 SCHEMA = "schemas/forms/{form}.schema.json"
 DOCUMENT_PAGE = "documents/{doc}.md"
 PERIOD_ZH = {"month": "每月", "quarter": "每季度", "campaign": "整个行动一次"}
@@ -53,9 +54,22 @@ def pages(project, content) -> list[Page]:
 
 
 def write_workbooks(project, out_dir: Path) -> list[Path]:
+    """The blank workbooks, and the Word templates of the prose forms beside them."""
+    from generator.forms.document import write_documents
     from generator.forms.workbook import write_workbooks as write
 
-    return write(project, Path(out_dir))
+    return write(project, Path(out_dir)) + write_documents(project, Path(out_dir))
+
+
+def downloads(form: Form) -> str:
+    """The links to a form's blank files: the workbook, and the Word template of a prose form."""
+    from generator.forms.document import is_prose
+
+    links = [f"[{form.id}.xlsx](/{DOWNLOAD.format(form=form.id)})"]
+    if is_prose(form):
+        links.insert(0, f"[{form.id}.docx](/{DOWNLOAD_DOCX.format(form=form.id)})（Word）")
+        links[1] += "（Excel）"
+    return "、".join(links)
 
 
 def write_schemas(project, out_dir: Path) -> list[Path]:
@@ -180,7 +194,7 @@ def index_page(forms: list[Form], content) -> str:
             f"`{f.id}`",
             esc(f.version),
             when,
-            f"[{f.id}.xlsx](/{DOWNLOAD.format(form=f.id)})",
+            downloads(f),
         ])
     return (
         "# 报表\n\n"
@@ -208,7 +222,7 @@ def _facts(form: Form, content) -> str:
         ["模板版本", esc(form.version)],
         ["报送周期", esc(PERIOD_ZH.get(form.period or "", ""))],
         ["依据", clause_link(content, form.source)],
-        ["空白报表", f"[{form.id}.xlsx](/{DOWNLOAD.format(form=form.id)})"],
+        ["空白报表", downloads(form)],
         ["报回报表的结构", f"[{form.id}.schema.json](/{SCHEMA.format(form=form.id)})（JSON Schema）"],
     ]
     return md_table(["项目", "内容"], [r for r in rows if r[1]])
@@ -247,9 +261,19 @@ def _doc(form: Form) -> str | None:
 
 
 def _download(form: Form) -> str:
+    from generator.forms.document import is_prose
+
+    if is_prose(form):
+        nones = next((t.none_answers for t in form.tables if t.none_answers), ())
+        none = ("（没有内容或与上次报告一致的部分填“" + "”或“".join(nones) + "”）") if nones else ""
+        how = (f"下载 Word 模板 [{form.id}.docx](/{DOWNLOAD_DOCX.format(form=form.id)})，在 Word 或 WPS 文字中"
+               f"把各部分的灰色提示文字替换为本单位的内容{none}；也可以下载 Excel 版 "
+               f"[{form.id}.xlsx](/{DOWNLOAD.format(form=form.id)})。两种文件都可报送，校验规则相同。\n\n")
+    else:
+        how = f"下载空白报表：[{form.id}.xlsx](/{DOWNLOAD.format(form=form.id)})，在 Excel 或 WPS 中填写。\n\n"
     return (
         "## 下载与填写 { #download }\n\n"
-        f"下载空白报表：[{form.id}.xlsx](/{DOWNLOAD.format(form=form.id)})，在 Excel 或 WPS 中填写。\n\n"
+        + how
         + portal.service_links(form.id) + "\n"
         f"!!! note \"填写前请注意\"\n    {esc(cover_note(form))}"
         "每个填写格都有输入提示；填错时"

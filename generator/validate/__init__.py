@@ -1,4 +1,5 @@
-"""Validating filed report workbooks: `validate(path, project=...) -> Report`.
+"""Validating filed report workbooks (and prose reports filed as Word documents):
+`validate(path, project=...) -> Report`.
 
     from generator.validate import validate
     report = validate("月报.xlsx", project=project)        # no printing, no exit
@@ -8,9 +9,11 @@
 The steps, each a module: read (`generator.xlsx`, bounded) → identify the form by its
 stamp (`identify`) → find its sheets and rows (`locate`) → read every input into the
 filed document (`document`, with `normalize`) → the form's JSON Schema (`schema_errors`)
-→ the rules (`rules`, and `previous` for the cumulative rule).  Reporters (`reporters`,
-`html`) and the marked copy (`marked_copy`) render a Report; `pool` runs the validator in
-bounded worker processes, for the service (`Checker`) and for many files (`batch`).
+→ the rules (`rules`, and `previous` for the cumulative rule).  A Word document (a prose
+form filed as .docx, recognised by its content) is read by `generator.docx` within the same
+`Limits` and checked by `prose`.  Reporters (`reporters`, `html`) and the marked copy
+(`marked_copy`) render a Report; `pool` runs the validator in bounded worker processes, for
+the service (`Checker`) and for many files (`batch`).
 
 Bounds: every read goes through `generator.xlsx.read_workbook` and its `Limits` (20 MB on
 disk, 32 MB per inflated part, 128 MB inflated in all, a compression ratio of 100, 4,096
@@ -50,11 +53,22 @@ def validate(path: str | os.PathLike | bytes, *, project, previous: str | os.Pat
     display = name if name is not None else (os.fspath(path) if not isinstance(path, (bytes, bytearray)) else "<bytes>")
     if forms is None:
         forms = load_forms(project.forms)
+    from generator.docx import read_document, sniff_document
+    from generator.xlsx.reader import load_bytes
+
+    limits = limits or _limits()
     try:
-        book = read_workbook(path, limits=limits or _limits())
+        data = load_bytes(path, limits)
+        # A prose form may be filed as a Word document: decided by the content.
+        doc = read_document(data, limits=limits) if sniff_document(data, limits) else None
+        book = read_workbook(data, limits=limits) if doc is None else None
     except ReadError as exc:
         return Report.stop(display, Finding(exc.code, exc.params, variant=exc.variant))
     try:
+        if doc is not None:
+            from generator.validate.prose import validate_document
+
+            return validate_document(doc, display, project, forms)
         report = _validate_book(book, display, project, forms)
     except Exception as exc:  # noqa: BLE001 - a file must never crash the tool
         if os.environ.get("YAOJIAN_DEBUG"):
@@ -76,9 +90,6 @@ def with_previous(report: Report, previous: Report, forms: dict) -> None:
 
 
 def _validate_book(book, display: str, project, forms: dict) -> Report:
-    from generator.forms.keys import header_key
-    from generator.validate import rules, schema_errors
-    from generator.validate.campaigns import windows
     from generator.validate.document import build
     from generator.validate.identify import Stop, identify
     from generator.validate.locate import locate
@@ -91,25 +102,38 @@ def _validate_book(book, display: str, project, forms: dict) -> Report:
     plan = plan_for(form)
     matches, findings = locate(book, plan, cover)
     filed = build(book, plan, matches)
+    report = finish_report(filed, plan, findings, project, display, [m.name for m in matches], with_filed=True)
+    _sort(report)
+    return report
+
+
+def finish_report(filed, plan, findings: list[Finding], project, display: str, sheets: list[str],
+                  keep=None, with_filed: bool = False) -> Report:
+    """The form's JSON Schema and rules over a filed document (read from a workbook or a
+    Word document), and the Report; `keep` filters the schema's findings.  `with_filed`
+    adds the reading's own findings after the rules have run (a wrong typed-over 合计
+    merges two findings into one there)."""
+    from generator.forms.keys import header_key
+    from generator.validate import rules, schema_errors
+    from generator.validate.campaigns import windows
+
+    form = plan.form
     schema_findings, bad = schema_errors.check(filed, plan, project.schemas)
     filed.bad = bad
     ruled = rules.run(filed, plan, bad, windows(project.content))
-    findings.extend(filed.findings)  # after the rules: a wrong typed-over 合计 merges two into one
-    findings.extend(schema_findings)
+    if with_filed:
+        findings.extend(filed.findings)
+    findings.extend(f for f in schema_findings if keep is None or keep(f))
     findings.extend(ruled)
-    header = filed.document["header"]
     date_read = filed.values.get(header_key("report_date"))
-    unit = header.get("unit")
-    report = Report(
+    unit = filed.document["header"].get("unit")
+    return Report(
         file=display, form=form.id, form_version=form.version,
         unit=unit if isinstance(unit, str) else None,
         report_date=date_read.value if date_read is not None and date_read.state == "num"
         and header_key("report_date") not in bad else None,
-        findings=findings, document=filed.document, form_title=form.title,
-        sheets=[m.name for m in matches], filed=filed,
+        findings=findings, document=filed.document, form_title=form.title, sheets=sheets, filed=filed,
     )
-    _sort(report)
-    return report
 
 
 def _sort(report: Report) -> None:

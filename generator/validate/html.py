@@ -54,14 +54,17 @@ def _report(report: Report) -> str:
     if meta:
         parts.append(f'<p class="yj-meta">{e(meta)}</p>')
     parts.append(f'<p class="yj-summary {"yj-ok" if ok else "yj-bad"}">{e(summary(report))}</p>')
+    document = getattr(report, "medium", "") == "document"  # a Word document: no cells
     for sheet, findings in report.by_sheet():
-        parts.append(f"<h3>{e(sheet or '文件')}</h3>")
-        parts.append("<table><thead><tr><th>级别</th><th>单元格</th><th>位置</th><th>问题</th><th>怎么改</th></tr></thead><tbody>")
+        parts.append(f"<h3>{e(sheet or ('正文' if document else '文件'))}</h3>")
+        cell_head = "" if document else "<th>单元格</th>"
+        parts.append(f"<table><thead><tr><th>级别</th>{cell_head}<th>位置</th><th>问题</th><th>怎么改</th></tr></thead><tbody>")
         for f in findings:
             place = " × ".join(p for p in (f.row, f.column) if p)
+            cell = "" if document else f"<td>{e(f.cell or '')}</td>"
             parts.append(
                 f'<tr class="yj-{e(f.severity)}"><td>{e(SEVERITY_ZH.get(f.severity, f.severity))}</td>'
-                f"<td>{e(f.cell or '')}</td><td>{e(place)}</td>"
+                f"{cell}<td>{e(place)}</td>"
                 f"<td>{e(f.message)} {kind_tag(f.code)}</td>"
                 f'<td class="yj-remedy">{e(f.remedy)}</td></tr>')
         parts.append("</tbody></table>")

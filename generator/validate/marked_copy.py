@@ -64,9 +64,19 @@ def annotate_report(report: Report, source: str | os.PathLike, dest_dir: Path, n
     from generator.xlsx import ReadError
     from generator.xlsx.annotate import annotate
 
+    from generator.validate.prose import DocFiled
+
     try:
+        if isinstance(report.filed, DocFiled):  # a prose report filed as a Word document
+            from generator.validate.marked_document import mark_document
+
+            if dest.suffix.lower() == ".xlsx":
+                dest = dest.with_suffix(".docx")
+            header = {k[1] for k in report.filed.places if k[0] == "header"}
+            labels = {report.filed.places[("header", h)].row_label for h in header}
+            return mark_document(report, source, dest, labels)
         annotate(source, dest, marks(report))
-    except (ReadError, ValueError, OSError) as exc:
+    except (ReadError, ValueError, OSError, KeyError) as exc:
         import sys
 
         reason = exc.params.get("reason", exc.code) if isinstance(exc, ReadError) else str(exc)

@@ -22,7 +22,7 @@ class Report:
     """
 
     __slots__ = ("file", "form", "form_version", "unit", "report_date", "findings", "document", "stopped",
-                 "form_title", "sheets", "filed")
+                 "form_title", "sheets", "filed", "medium")
 
     def __init__(self, file: str, form: str | None = None, form_version: str | None = None, unit: str | None = None,
                  report_date: str | None = None, findings: list[Finding] | None = None, document: dict | None = None,
@@ -39,6 +39,7 @@ class Report:
         self.form_title = form_title
         self.sheets: list[str] = sheets if sheets is not None else []  # sheet order, for grouping
         self.filed = filed  # the Filed (the cumulative rule compares two of them)
+        self.medium = "workbook"  # "document": a prose report filed as a Word document (no cells)
 
     def __repr__(self) -> str:
         return f"Report({self.file!r}, form={self.form!r}, errors={self.errors}, warnings={self.warnings})"

@@ -34,7 +34,8 @@ def text(reports: Sequence[Report], *, colour: bool = False) -> str:
         out.append("  " + c(state, summary(report)))
         for sheet, findings in report.by_sheet():
             out.append("")
-            out.append("  " + c("bold", f"【{sheet}】" if sheet else "【文件】"))
+            whole = "【正文】" if getattr(report, "medium", "") == "document" else "【文件】"  # a Word document
+            out.append("  " + c("bold", f"【{sheet}】" if sheet else whole))
             for f in findings:
                 sev = f.severity
                 place = " × ".join(p for p in (f.row, f.column) if p)

@@ -29,8 +29,14 @@ def read_workbook(source: Source, *, limits: Limits = Limits(), sheets: "list[st
     code of the findings catalogue's `file` area: whatever the bytes, any other
     exception inside the reader becomes `unreadable-file`.
     """
+    return guarded(_read, source, limits, None if sheets is None else set(sheets))
+
+
+def guarded(read, *args):
+    """`read(*args)` with the readers' contract: it raises only ReadError; a MemoryError,
+    deep nesting or any other exception inside becomes a catalogue code."""
     try:
-        return _read(source, limits, None if sheets is None else set(sheets))
+        return read(*args)
     except ReadError:
         raise
     except MemoryError:

@@ -96,4 +96,11 @@ def rollup_download():
         # Nothing accepted yet for this period: a normal state early in a month, shown on
         # the 汇总 page itself rather than as an error.
         return _rollup_page(slot, notice="本期还没有通过校验的报送，暂时没有可下载的汇总表。")
+    from generator.rollup import is_document
+
+    if is_document(result.rollup):  # a prose form: the compiled Word report
+        from generator.rollup.document import to_bytes as document_bytes
+        from generator.service.web.pages import DOCX
+
+        return _send_bytes(document_bytes(result.rollup, service.project, result.monthly), f"汇总-{slot.title}-{slot.label}.docx", DOCX)
     return _send_bytes(to_bytes(result.rollup, service.project), f"汇总-{slot.title}-{slot.label}.xlsx")

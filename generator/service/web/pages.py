@@ -105,8 +105,63 @@ def upload():
     current = schedule.slot(form_id, request.args.get("period") or "") or schedule.current(form_id, office_date(g.service.now()))
     return render_template(
         "upload.html", form_id=form_id, slots=schedule.slots_of(form_id), current=current,
-        limit_mb=g.service.max_upload / 1024 / 1024, error=None,
+        limit_mb=g.service.max_upload / 1024 / 1024, error=None, prose=_is_prose(form_id),
     )
+
+
+def _is_prose(form_id: str) -> bool:
+    """A written report (附件2/附件3): filed as .docx or .xlsx, with a draft to download."""
+    from generator.forms.document import is_prose
+    from generator.forms.model import load_forms
+
+    form = load_forms(g.service.project.forms).get(form_id)
+    return form is not None and is_prose(form)
+
+
+def _quarter_before(latest: dict, accepted: list) -> dict | None:
+    """The latest accepted monthly filing dated before the quarter of `latest` began."""
+    from datetime import date
+
+    def day(doc) -> date | None:
+        try:
+            return date.fromisoformat(str((doc.get("header") or {}).get("report_date"))[:10])
+        except (ValueError, AttributeError):
+            return None
+
+    d = day(latest)
+    if d is None:
+        return None
+    start = date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
+    earlier = [(day(s.document), s.document) for s in accepted if s.document and day(s.document)]
+    earlier = [x for x in earlier if x[0] < start]
+    return max(earlier, key=lambda x: x[0])[1] if earlier else None
+
+
+@bp.route("/drafts/<form_id>")
+@unit_required
+def report_draft(form_id: str):
+    """下载本期报告草稿: the prose report drafted from the unit's latest accepted monthly filing."""
+    import io
+
+    from generator import content as content_mod
+    from generator.forms.document import is_prose
+    from generator.forms.draft import build_draft
+    from generator.forms.model import load_forms
+
+    service = g.service
+    forms = load_forms(service.project.forms)
+    form = forms.get(form_id)
+    if form is None or not is_prose(form):
+        abort(404)
+    monthly = next((forms[f] for f in service.schedule.forms() if f in forms and not is_prose(forms[f])), None)
+    accepted = [s for s in service.ledger.history(unit_id=g.account.unit_id, form=monthly.id) if s.valid] if monthly else []
+    if not accepted or not accepted[-1].document:
+        abort(404, description="本单位还没有通过校验的月报，无法生成报告草稿。请先报送月报，或下载空白模板填写。")
+    latest = accepted[-1].document
+    doc = build_draft(form, monthly, latest, content_mod.load(service.project), _quarter_before(latest, accepted))
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _send_bytes(buf.getvalue(), f"{form.title}-草稿.docx", DOCX)
 
 
 @bp.route("/upload", methods=["POST"])
@@ -121,7 +176,7 @@ def upload_post():
         fid = form_id if form_id in schedule.forms() else schedule.forms()[0]
         return render_template(
             "upload.html", form_id=fid, slots=schedule.slots_of(fid), current=None,
-            limit_mb=service.max_upload / 1024 / 1024, error="请选择报表和期间。",
+            limit_mb=service.max_upload / 1024 / 1024, error="请选择报表和期间。", prose=_is_prose(fid),
         ), 400
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -173,8 +228,18 @@ def filing(submission_id: int):
     before, comparison = _comparison(sub)
     return render_template(
         "filing.html", sub=sub, slot=slot, before=before, comparison=comparison,
-        received=request.args.get("received"), notes=sub.report.get("service") or [],
+        received=request.args.get("received"), notes=sub.report.get("service") or [], word=_is_word(sub),
     )
+
+
+def _is_word(sub) -> bool:
+    """A prose report filed as a Word document (by its content)."""
+    from generator.docx import sniff_document
+
+    try:
+        return sniff_document(g.service.ledger.file_path(sub).read_bytes()) is not None
+    except OSError:
+        return False
 
 
 @bp.route("/filings/<int:submission_id>/file")
@@ -200,6 +265,10 @@ def filing_annotated(submission_id: int):
             abort(503, description=f"{reason}。校验结果见报送页面；原文件仍可下载。")
         data = out.read_bytes()
     stem = sub.filename.rsplit(".", 1)[0]
+    from generator.docx import sniff_document
+
+    if sniff_document(data):  # a prose report filed as a Word document: its commented copy
+        return _send_bytes(data, f"标注-{stem}.docx", DOCX)
     return _send_bytes(data, f"标注-{stem}.xlsx")
 
 
@@ -209,10 +278,12 @@ def _disposition(filename: str) -> str:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _send(path: Path, filename: str):
-    response = send_file(path, mimetype=XLSX if filename.lower().endswith(".xlsx") else "application/octet-stream", max_age=0)
+    mimetype = {".xlsx": XLSX, ".docx": DOCX}.get(Path(filename).suffix.lower(), "application/octet-stream")
+    response = send_file(path, mimetype=mimetype, max_age=0)
     response.headers["Content-Disposition"] = _disposition(filename)
     return response
 
