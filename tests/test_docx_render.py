@@ -149,7 +149,7 @@ def test_filled_report_renders_the_typed_text_in_place_of_the_hints(rendered, co
 
 def test_prefill_with_a_report_instead_of_a_monthly_filing_is_refused(rendered, tmp_path):
     proc = run_cli("forms", "--out", str(tmp_path / "x"), "--prefill", str(rendered.docs["quarterly-report"]))
-    assert proc.returncode == 2 and "草稿要据本单位的月报生成" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "要据本单位的月报生成" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "x").exists()
 
 

@@ -140,7 +140,11 @@ def test_forms_cli_prefills_from_a_previous_filing(project, may, tmp_path):
     assert r.returncode == 0, r.stderr
     made = out / "monthly-progress.xlsx"
     assert made.is_file() and "沿用" in r.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["monthly-progress.xlsx"]
+    # the blank forms, the monthly one pre-filled, and the prose reports drafted from the same filing
+    assert sorted(p.name for p in out.iterdir()) == ["monthly-progress.xlsx", "quarterly-report.docx",
+                                                     "quarterly-report.xlsx", "quarterly-report.草稿.docx",
+                                                     "summary-report.docx", "summary-report.xlsx",
+                                                     "summary-report.草稿.docx"]
     again = validate(made, project=project, previous=report)
     assert again.valid, _findings(again)
     assert again.report_date and again.report_date > report.report_date

@@ -7,7 +7,7 @@ HELP = "生成空白报表：每张报表一个 FORM_ID.xlsx，文字报告另�
 DESCRIPTION = (
     "先检查 forms/ 中的报表定义（及其引用的条款），无错误时把每张报表的空白 Excel 模板写入 --out 目录，"
     "文件名为表单编号（如 monthly-progress.xlsx）；文字报告（季度进展报告、工作总结报告）另写一份 Word 模板（如 quarterly-report.docx）。"
-    "加 --prefill 上期报表.xlsx 时：先校验上期报表，无错误时只写这一张报表的本期版本，"
+    "加 --prefill 上期报表.xlsx 时：先校验上期报表（须是月报），无错误时这张报表写成本期的预填版本，"
     "把其中的累计数（表2–4）和未办结的案件（表1）填入，这些单元格标浅蓝色并附批注“沿用上期数，请核对”；"
     "上期报表是月报时，另据其数字写出文字报告的草稿（FORM_ID.草稿.docx）。"
     "退出码：0 已生成，1 报表定义有错误或无法写入，2 用法错误（包括上期报表无法读取或有错误）。"
@@ -43,10 +43,15 @@ def run(args):
         print(f"报表定义有 {errors} 个错误，未生成空白报表。请先改正（yaojian check）。", file=sys.stderr)
         return 1
     out = Path(args.out)
-    if args.prefill:
-        return _prefilled(project, Path(args.prefill), out, content)
+    previous = None
+    if args.prefill:  # checked before anything is written
+        previous = _previous(project, Path(args.prefill))
+        if isinstance(previous, int):
+            return previous
     try:
         paths = write_workbooks(project, out, content) + write_documents(project, out, content)
+        if previous is not None:
+            paths = _prefilled(project, previous, out, content, paths)
     except OSError as exc:
         from generator.oserrors import reason as os_reason
 
@@ -58,13 +63,13 @@ def run(args):
     return 0
 
 
-def _prefilled(project, previous, out, content) -> int:
+def _previous(project, previous):
+    """The previous filing's Report and form, or an exit code after saying why it cannot
+    be used (missing, unreadable, with errors, or a prose report instead of a monthly)."""
     import sys
-    from datetime import date
 
-    from generator.forms.filled import to_bytes, write_values
+    from generator.forms.document import is_prose
     from generator.forms.model import load_forms
-    from generator.forms.prefill import prefill
     from generator.validate import validate
     from generator.validate.reporters import render
 
@@ -73,44 +78,47 @@ def _prefilled(project, previous, out, content) -> int:
         print(f"{prog}: 用法错误：找不到上期报表 {previous}", file=sys.stderr)
         return 2
     report = validate(previous, project=project)
+    form = load_forms(project.forms).get(report.form or "")
+    if form is not None and is_prose(form):
+        print(f"{prog}: 用法错误：{previous.name} 是“{report.form_title}”，预填的报表和报告草稿要据本单位的月报生成。",
+              file=sys.stderr)
+        return 2
     if report.stopped or not report.valid:
         sys.stdout.write(render("text", [report]))
         why = "无法读取" if report.stopped else f"有 {report.errors} 个错误"
         print(f"{prog}: 用法错误：上期报表 {previous.name} {why}，不能用来预填。"
               "请先改正并重新报送，再用通过校验的一版预填。", file=sys.stderr)
         return 2
-    form = load_forms(project.forms)[report.form]
+    return report, load_forms(project.forms)[report.form]
+
+
+def _prefilled(project, previous, out, content, paths: list) -> list:
+    """The previous filing's form for the next period, pre-filled (in place of its blank),
+    and drafts of the prose reports from its figures; returns every path written."""
+    import sys
+    from datetime import date
+
+    from generator.forms.document import is_prose
+    from generator.forms.draft import build_draft
+    from generator.forms.filled import to_bytes, write_values
+    from generator.forms.model import load_forms
+    from generator.forms.prefill import prefill
+
+    report, form = previous
     report_date = _next_report_date(project, form.id, report.report_date, date.today())
     values, carried = prefill(form, report.document, unit=report.unit, report_date=report_date)
     target = out / f"{form.id}.xlsx"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(to_bytes(write_values(form, project, values, carried)))
-        tmp.replace(target)
-    except OSError as exc:
-        print(f"无法写入 {out}：{exc.strerror or exc}。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
-        return 1
-    print(target)
-    from generator.forms.document import is_prose
-
-    if not is_prose(form):  # a monthly filing also drafts the prose reports from its figures
-        from generator.forms.draft import build_draft
-
-        try:
-            for form_id, other in sorted(load_forms(project.forms).items()):
-                if is_prose(other):
-                    path = out / f"{form_id}.草稿.docx"
-                    build_draft(other, form, report.document, content).save(str(path))
-                    print(path)
-        except OSError as exc:
-            from generator.oserrors import reason as os_reason
-
-            print(f"无法写入 {out}：{os_reason(exc)}。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
-            return 1
-    print(f"已生成预填上期数的报表：沿用 {len(carried)} 个单元格（浅蓝色，附批注“沿用上期数，请核对”），"
-          "请逐一核对并填写本期新增。", file=sys.stderr)
-    return 0
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(to_bytes(write_values(form, project, values, carried)))
+    tmp.replace(target)
+    for form_id, other in sorted(load_forms(project.forms).items()):
+        if is_prose(other):
+            path = out / f"{form_id}.草稿.docx"
+            build_draft(other, form, report.document, content).save(str(path))
+            paths.append(path)
+    print(f"已生成预填上期数的报表 {target.name}：沿用 {len(carried)} 个单元格（浅蓝色，附批注“沿用上期数，请核对”），"
+          "请逐一核对并填写本期新增；文字报告草稿中的数字也请逐项核对。", file=sys.stderr)
+    return paths
 
 
 def _next_report_date(project, form_id: str, previous_date: str | None, today) -> str | None:

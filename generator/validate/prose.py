@@ -78,7 +78,7 @@ def _identify(doc, forms: dict[str, Form]):
 
 
 def validate_document(doc, display: str, project, forms: dict[str, Form], content=None) -> Report:
-    from generator.validate import finish_report
+    from generator.validate.finish import finish_report
     from generator.validate.identify import Stop
 
     try:
