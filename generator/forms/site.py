@@ -176,16 +176,15 @@ def index_page(forms: list[Form], content) -> str:
         when = _deadlines(reporting(content, f.id)) or PERIOD_ZH.get(f.period or "", "")
         rows.append([
             f"[{esc(f.title)}](/{FORM_PAGE.format(form=f.id)})",
-            f"`{f.id}`",
             esc(f.version),
             when,
-            f"[{f.id}.xlsx](/{DOWNLOAD.format(form=f.id)})",
+            f"[下载（Excel）](/{DOWNLOAD.format(form=f.id)})",
         ])
     return (
         "# 报表\n\n"
-        "各单位按时报送的报表。每张报表由一份报表定义（`forms/` 中的 YAML）生成：空白报表（Excel）、"
-        "报回报表的校验规则和本页的填写说明都出自同一份定义。下载空白报表，在 Excel 或 WPS 中填写后报送。\n\n"
-        + md_table(["报表", "表单编号", "模板版本", "报送期限", "空白报表"], rows)
+        "各单位按时报送的报表。空白报表、报送后的校验和本页的填写说明依据同一份格式，"
+        "三者一致。下载空白报表，在 Excel 或 WPS 中填写后报送。\n\n"
+        + md_table(["报表", "模板版本", "报送期限", "空白报表"], rows)
     )
 
 
@@ -202,12 +201,10 @@ def form_page(form: Form, content) -> str:
 
 def _facts(form: Form, content) -> str:
     rows = [
-        ["表单编号", f"`{form.id}`"],
         ["模板版本", esc(form.version)],
         ["报送周期", esc(PERIOD_ZH.get(form.period or "", ""))],
         ["依据", clause_link(content, form.source)],
-        ["空白报表", f"[{form.id}.xlsx](/{DOWNLOAD.format(form=form.id)})"],
-        ["报回报表的结构", f"[{form.id}.schema.json](/{SCHEMA.format(form=form.id)})（JSON Schema）"],
+        ["空白报表", f"[{esc(form.title)}（Excel）](/{DOWNLOAD.format(form=form.id)})"],
     ]
     return md_table(["项目", "内容"], [r for r in rows if r[1]])
 
@@ -236,7 +233,7 @@ def _who(form: Form, content) -> str:
 def _download(form: Form) -> str:
     return (
         "## 下载与填写 { #download }\n\n"
-        f"下载空白报表：[{form.id}.xlsx](/{DOWNLOAD.format(form=form.id)})，在 Excel 或 WPS 中填写。\n\n"
+        f"下载空白报表：[{esc(form.title)}（Excel）](/{DOWNLOAD.format(form=form.id)})，在 Excel 或 WPS 中填写。\n\n"
         f"!!! note \"填写前请注意\"\n    {esc(cover_note(form))}"
         "每个填写格都有输入提示；填错时"
         + ("（如在件数格中填“无”）" if any(t.kind == "grid" for t in form.tables) else "")

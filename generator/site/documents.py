@@ -75,7 +75,7 @@ def _meta(ctx: SiteContext, doc: dict) -> str:
     row("作者", esc(doc.get("author", "")))
     row("来源媒体", esc(doc.get("publisher", "")))
     source = doc.get("source") or {}
-    row("来源文本", f"`{source.get('file', '')}`" if source.get("file") else "")
+    # the source file's name is the maintainer's business: 维护说明 lists it
     row("说明", esc(source.get("note", "")))
     return '<div class="yj-meta" markdown>\n\n' + table(["项目", "内容"], rows) + "\n</div>\n"
 

@@ -61,9 +61,10 @@ def optional(module: str, function: str) -> Callable | None:
 
 
 def core_providers() -> list[Callable]:
-    from generator.site import criteria, documents, home, organisations, procedures, schedule
+    from generator.site import criteria, documents, home, maintainer, organisations, procedures, schedule
 
-    return [home.pages, documents.pages, organisations.pages, procedures.pages, schedule.pages, criteria.pages]
+    return [home.pages, documents.pages, organisations.pages, procedures.pages, schedule.pages, criteria.pages,
+            maintainer.pages]
 
 
 def fallback_providers() -> dict[str, Callable]:
