@@ -35,7 +35,7 @@ ENTITY_KEYS = {
 
 def base_project(dest: Path) -> tuple[Path, str]:
     """The project to measure: the repository if it checks clean, else the site fixture."""
-    from generator.check import check_project
+    from generator.project_check import check_project
     from generator.project import Project
 
     if (REPO / "forms").is_dir() and check_project(Project(REPO)).errors == 0:

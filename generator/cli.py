@@ -13,7 +13,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("check", "build", "forms", "validate", "serve", "rollup", "users")
+COMMANDS = ("check", "build", "forms", "validate", "serve", "rollup", "users", "backup", "restore")
 
 _ARGPARSE_ZH = (
     ("the following arguments are required: ", "缺少必需的参数："),

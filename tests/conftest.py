@@ -33,7 +33,8 @@ def content(project):
     return content_mod.load(project)
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict | None = None,
+            input: str | None = None) -> subprocess.CompletedProcess:
     """Run `python -m generator ...` as a real process."""
     full_env = dict(os.environ)
     full_env.pop("YAOJIAN_DEBUG", None)
@@ -41,7 +42,7 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict
         full_env.update(env)
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
-        cwd=cwd or REPO, capture_output=True, text=True, timeout=timeout, env=full_env,
+        cwd=cwd or REPO, capture_output=True, text=True, timeout=timeout, env=full_env, input=input,
     )
 
 

@@ -10,7 +10,9 @@ can add them up independently of the code under test.
 
 from __future__ import annotations
 
+import io
 import random
+import zipfile
 from decimal import Decimal
 
 NA = "/"
@@ -163,3 +165,26 @@ def monthly_form(project):
     from generator.forms.model import load_forms
 
     return load_forms(project.forms)["monthly-progress"]
+
+
+def variants(data: bytes, n: int, tag: str) -> list[bytes]:
+    """n distinct files with the same content: only the document properties differ."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = []
+    for i in range(n):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for info in src.infolist():
+                body = src.read(info.filename)
+                if info.filename == "docProps/core.xml":
+                    body = body.replace(b"</cp:coreProperties>", f"<!-- {tag} {i} --></cp:coreProperties>".encode())
+                z.writestr(info.filename, body)
+        out.append(buf.getvalue())
+    return out
+
+
+def unit_books(project, n_units: int, seed: int) -> dict[str, bytes]:
+    form = monthly_form(project)
+    rng = random.Random(seed)
+    return {f"单位{i:02d}": workbook_bytes(project, form, random_document(form, f"单位{i:02d}", "2022-05-31", rng))
+            for i in range(n_units)}

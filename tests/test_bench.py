@@ -16,7 +16,7 @@ def _bench():
 
 
 def test_synthetic_content_checks_clean(tmp_path):
-    from generator.check import check_project
+    from generator.project_check import check_project
     from generator.project import Project
 
     bench = _bench()

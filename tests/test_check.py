@@ -78,7 +78,7 @@ def test_repository_checks_clean(project_copy):
 
 
 def test_library_and_cli_agree_on_the_repository(project_copy):
-    from generator.check import check_project, format_finding
+    from generator.project_check import check_project, format_finding
     from generator.project import Project
 
     prepare(project_copy, placeholder_forms=True)

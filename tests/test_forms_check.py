@@ -11,8 +11,8 @@ from pathlib import Path
 
 
 from conftest import run_cli
-from generator.check import format_finding
-from generator.forms.check import check_forms
+from generator.project_check import format_finding
+from generator.forms.definition_check import check_forms
 from generator.project import Project
 from generator.schemacheck import SchemaSet
 
@@ -205,7 +205,7 @@ def test_no_traceback_whatever_a_value_is_replaced_by(project):
     import copy
 
     from generator import content as content_mod
-    from generator.forms.check import _Definition
+    from generator.forms.definition_check import _Definition
     from generator.forms.pointers import check_pointers
     from generator.yamlsrc import load
 

@@ -7,11 +7,11 @@ import openpyxl
 import pytest
 
 from generator import content as content_mod
-from generator.forms.check import check_forms
+from generator.forms.definition_check import check_forms
 from generator.forms.layout import layout
 from generator.forms.model import load_forms
 from generator.forms.schema import form_schema
-from generator.forms.site import pages
+from generator.site.forms import pages
 from generator.forms.workbook import write_workbooks
 from generator.project import Project
 from generator.schemacheck import SchemaSet

@@ -11,7 +11,7 @@ import pytest
 from generator import content as content_mod
 from generator.forms import describe
 from generator.forms.model import load_forms
-from generator.forms.site import field_options, pages
+from generator.site.forms import field_options, pages
 from generator.project import Project
 
 EXTENSIONS = ["tables", "attr_list", "admonition", "md_in_html", "toc"]

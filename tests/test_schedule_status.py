@@ -11,7 +11,7 @@ from service_fixtures import ledger_target, postgres_cluster  # noqa: F401  (fix
 
 
 def test_slots_come_from_the_campaign_reporting_deadlines(project):
-    from generator.service.schedule import load_schedule
+    from generator.service.slots import load_schedule
 
     s = load_schedule(project)
     assert s.campaign == "yongchuan-2022"
@@ -31,7 +31,7 @@ def test_slots_come_from_the_campaign_reporting_deadlines(project):
 def test_slots_follow_the_content_not_the_code(project_copy):
     """Change the campaign's deadlines in content/ and the schedule follows."""
     from generator.project import Project
-    from generator.service.schedule import load_schedule
+    from generator.service.slots import load_schedule
 
     path = project_copy / "content" / "campaigns" / "yongchuan-2022.yaml"
     text = path.read_text(encoding="utf-8")
@@ -46,7 +46,7 @@ def test_slots_follow_the_content_not_the_code(project_copy):
 
 
 def test_the_due_date_itself_is_on_time_in_office_time(project):
-    from generator.service.schedule import load_schedule
+    from generator.service.slots import load_schedule
 
     may = load_schedule(project).slot("monthly-progress", "2022-05")
     # 2022-06-01 23:59 in Beijing is 15:59 UTC: on time; one minute later is 2 June there.
@@ -74,7 +74,7 @@ def utc(*args):
 def board_data(ledger_target, project):
     from generator.service.accounts import Accounts
     from generator.service.ledger import Ledger
-    from generator.service.schedule import load_schedule
+    from generator.service.slots import load_schedule
 
     target, files = ledger_target
     ledger = Ledger.open(target, files)
@@ -153,6 +153,6 @@ def test_comparing_versions_matches_findings_by_code_and_place():
 
 
 def test_only_forms_with_running_totals_compare_with_the_previous_period(project):
-    from generator.service.schedule import load_schedule
+    from generator.service.slots import load_schedule
 
     assert load_schedule(project).cumulative_forms == {"monthly-progress"}

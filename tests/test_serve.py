@@ -16,7 +16,7 @@ import pytest
 
 from service_client import Client, submission_id
 from service_fixtures import REPO, add_account, postgres_cluster, start_server  # noqa: F401 (fixture)
-from service_support import monthly_form, random_document, workbook_bytes
+from service_support import monthly_form, random_document, unit_books, variants, workbook_bytes
 
 PASSWORD = "correct horse battery"
 
@@ -298,29 +298,6 @@ def unit_client_office(server) -> Client:
 # -- many at once, and a crash ------------------------------------------------------------------
 
 
-def variants(data: bytes, n: int, tag: str) -> list[bytes]:
-    """n distinct files with the same content: only the document properties differ."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = []
-    for i in range(n):
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for info in src.infolist():
-                body = src.read(info.filename)
-                if info.filename == "docProps/core.xml":
-                    body = body.replace(b"</cp:coreProperties>", f"<!-- {tag} {i} --></cp:coreProperties>".encode())
-                z.writestr(info.filename, body)
-        out.append(buf.getvalue())
-    return out
-
-
-def unit_books(project, n_units: int, seed: int) -> dict[str, bytes]:
-    form = monthly_form(project)
-    rng = random.Random(seed)
-    return {f"单位{i:02d}": workbook_bytes(project, form, random_document(form, f"单位{i:02d}", "2022-05-31", rng))
-            for i in range(n_units)}
-
-
 def test_eight_clients_uploading_fifty_files_each_at_once_lose_nothing(tmp_path, project_m):
     from generator.service.ledger import Ledger
 
@@ -446,9 +423,9 @@ def test_kill_9_during_uploads_loses_no_acknowledged_submission(tmp_path, projec
 
 def test_the_session_cookie_is_secure_when_served_over_https(tmp_path, project_m):
     """Behind an https proxy (waitress's trusted_proxy sets the scheme) the cookie is Secure."""
-    from generator.service.checking import Checker
+    from generator.validate.pool import Checker
     from generator.service.ledger import Ledger
-    from generator.service.schedule import load_schedule
+    from generator.service.slots import load_schedule
     from generator.service.web import Service, create_app
 
     ledger = Ledger.open(tmp_path / "l.db", tmp_path / "files")

@@ -252,7 +252,7 @@ def test_criteria_lists_come_from_the_form_definitions(real_site):
 
 
 def test_forms_section_comes_from_the_forms_part(real_site):
-    """generator.forms.site plugs in: a page and a blank workbook per form, JSON Schemas."""
+    """generator.site.forms plugs in: a page and a blank workbook per form, JSON Schemas."""
     for form_id in ("monthly-progress", "quarterly-report", "summary-report"):
         assert (real_site / "forms" / f"{form_id}.html").is_file()
         assert (real_site / "downloads" / f"{form_id}.xlsx").is_file()

@@ -124,12 +124,12 @@ def test_missing_provider_module_means_placeholder():
 
 
 def test_a_provider_module_plugs_in(monkeypatch, site_project):
-    """A module `generator.forms.site` with `pages` and `write_workbooks` replaces the placeholder."""
+    """A module `generator.site.forms` with `pages` and `write_workbooks` replaces the placeholder."""
     from generator import content as content_mod
     from generator.project import Project
     from generator.site.context import build_context
 
-    module = types.ModuleType("generator.forms.site")
+    module = types.ModuleType("generator.site.forms")
 
     def pages(project, content):
         return [Page("forms/index.md", "报表", "# 报表\n\n- [月报](/forms/monthly-progress.md)\n", "forms"),
@@ -141,12 +141,12 @@ def test_a_provider_module_plugs_in(monkeypatch, site_project):
         (out_dir / "monthly-progress.xlsx").write_bytes(b"PK")
 
     module.pages, module.write_workbooks = pages, write_workbooks
-    monkeypatch.setitem(sys.modules, "generator.forms.site", module)
+    monkeypatch.setitem(sys.modules, "generator.site.forms", module)
 
     project = Project(site_project)
     ctx = build_context(project, content_mod.load(project), date(2022, 6, 15))
     collected = registry.collect(ctx)
-    assert collected.providers["forms"] == "generator.forms.site"
+    assert collected.providers["forms"] == "generator.site.forms"
     assert ctx.form_link("monthly-progress") == "[monthly-progress](/forms/monthly-progress.md)"
     nav = registry.nav(collected.pages)
     assert {"报表": ["forms/index.md", {"月报": "forms/monthly-progress.md"}]} in nav
@@ -159,7 +159,7 @@ def test_provider_that_fails_to_import_is_not_hidden(monkeypatch):
 
     monkeypatch.setattr(registry.importlib, "import_module", broken)
     with pytest.raises(ModuleNotFoundError):
-        registry.optional("generator.forms.site", "pages")
+        registry.optional("generator.site.forms", "pages")
 
 
 def test_pages_kept_out_of_the_navigation_still_build_strictly(tmp_path, site_project):

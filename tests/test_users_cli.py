@@ -44,9 +44,9 @@ def test_users_commands_and_exit_codes(tmp_path):
 
 def test_a_new_password_or_disabling_ends_the_session(tmp_path, project):
     from generator.service.accounts import Accounts
-    from generator.service.checking import Checker
+    from generator.validate.pool import Checker
     from generator.service.ledger import Ledger
-    from generator.service.schedule import load_schedule
+    from generator.service.slots import load_schedule
     from generator.service.web import Service, create_app
 
     ledger = Ledger.open(tmp_path / "l.db", tmp_path / "files")

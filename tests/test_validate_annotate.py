@@ -97,7 +97,7 @@ def test_unreadable_files_get_no_copy(tmp_path):
 def test_marks_come_from_the_findings(filed):
     from generator.project import Project
     from generator.validate import validate
-    from generator.validate.annotate import marks
+    from generator.validate.marked_copy import marks
 
     report = validate(filed, project=Project(REPO))
     m = marks(report)

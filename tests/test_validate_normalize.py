@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from generator.validate import normalize as nz
-from generator.xlsx.model import Cell
+from generator.xlsx.book import Cell
 
 
 def s(text: str) -> Cell:

@@ -15,7 +15,7 @@ def add_db_arguments(parser) -> None:
     )
     parser.add_argument(
         "--files", metavar="DIR", default=None,
-        help="上传文件的存放目录（默认：SQLite 文件旁的 <名称>-files/；PostgreSQL 时为 ./yaojian-files）",
+        help="上传文件的存放目录（默认 $YAOJIAN_FILES，或 SQLite 文件旁的 <名称>-files/；使用 PostgreSQL 时必须指定）",
     )
 
 
@@ -23,17 +23,32 @@ def db_target(args) -> str:
     return args.db or os.environ.get("YAOJIAN_DB") or DEFAULT_DB
 
 
-def open_ledger(args):
-    """The ledger named by --db/--files, migrated; prints a Chinese message and exits 1 if it cannot be opened."""
+def open_ledger(args, *, files: bool = True, pool: int | None = None):
+    """The ledger named by --db/--files, migrated; prints a Chinese message and exits 1 if it
+    cannot be opened.  `files=False` for commands that never touch the stored files."""
     from generator.service.db import DatabaseError, describe
     from generator.service.ledger import Ledger
 
     target = db_target(args)
     try:
-        return Ledger.open(target, args.files)
+        return Ledger.open(target, getattr(args, "files", None), files=files, pool=pool)
     except DatabaseError as exc:
         print(f"yaojian: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
     except Exception as exc:  # sqlalchemy.exc.OperationalError and the like
         print(f"yaojian: 无法打开台账 {describe(target)}：{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         raise SystemExit(1) from None
+
+
+def files_dir(args, target: str):
+    """The stored files' folder for --db/--files (as the ledger itself would choose it)."""
+    from pathlib import Path
+
+    from generator.service.db import DatabaseError
+    from generator.service.ledger import default_store
+
+    chosen = getattr(args, "files", None)
+    folder = Path(chosen) if chosen else default_store(target)
+    if folder is None:
+        raise DatabaseError("使用 PostgreSQL 台账时，请用 --files 或环境变量 YAOJIAN_FILES 指定上传文件的存放目录。")
+    return folder

@@ -19,11 +19,11 @@ def run(args):
     from datetime import date
     from pathlib import Path
 
-    from generator.check import format_finding
+    from generator.project_check import format_finding
     from generator.commands import project_or_exit
     from generator.site.build import build
 
-    project = project_or_exit(args)
+    project = project_or_exit(args, installed=False)
     today = None
     if args.today:
         try:

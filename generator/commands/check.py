@@ -14,10 +14,10 @@ def add_arguments(parser):
 def run(args):
     import sys
 
-    from generator.check import check_project, format_finding
+    from generator.project_check import check_project, format_finding
     from generator.commands import project_or_exit
 
-    project = project_or_exit(args)
+    project = project_or_exit(args, installed=False)
     result = check_project(project)
     for finding in result.findings:
         print(format_finding(finding))

@@ -16,10 +16,10 @@ def run(args):
     from pathlib import Path
 
     from generator import content as content_mod
-    from generator.check import format_finding
+    from generator.project_check import format_finding
     from generator.commands import project_or_exit
     from generator.findings import count
-    from generator.forms.check import check_forms
+    from generator.forms.definition_check import check_forms
     from generator.forms.workbook import write_workbooks
     from generator.schemacheck import SchemaSet
 

@@ -30,7 +30,7 @@ def run(args):
 
     from generator.commands import project_or_exit
     from generator.rollup import RollupError, from_folder, from_ledger, write
-    from generator.service.schedule import ScheduleError, load_schedule
+    from generator.service.slots import ScheduleError, load_schedule
 
     project = project_or_exit(args)
     if args.date:
@@ -77,7 +77,7 @@ def run(args):
     units = result.rollup.units
     print(f"已汇总 {len(units)} 个单位（{'、'.join(units[:10])}{'等' if len(units) > 10 else ''}）→ {out}")
 
-    from generator.service.checking import check_file
+    from generator.validate.pool import check_file
 
     checked = check_file(str(out), str(project.root))
     if not checked.valid:

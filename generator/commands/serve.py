@@ -18,6 +18,8 @@ def add_arguments(parser):
     parser.add_argument("--max-upload", metavar="MB", type=float, default=10.0, help="上传文件大小上限，单位 MB（默认 10）")
     parser.add_argument("--workers", type=int, default=None, help="校验进程数（默认：CPU 核数，最多 4；0 表示在服务进程内校验）")
     parser.add_argument("--threads", type=int, default=8, help="处理请求的线程数（默认 8）")
+    parser.add_argument("--db-pool", metavar="N", type=int, default=None,
+                        help="本进程最多占用的数据库连接数（默认 12；多个进程共用 PostgreSQL 时，各进程之和须小于其 max_connections）")
     parser.add_argument("--office-name", metavar="名称", help="汇总表的填报单位（默认由专项行动的报送对象得出）")
     parser.add_argument("--trusted-proxy", metavar="IP", help="前置 HTTPS 反向代理的地址：信任其 X-Forwarded-Proto/For 头")
 
@@ -28,9 +30,9 @@ def run(args):
 
     from generator.commands import project_or_exit
     from generator.commands._ledger import db_target, open_ledger
-    from generator.service.checking import Checker
+    from generator.validate.pool import Checker
     from generator.service.db import describe
-    from generator.service.schedule import ScheduleError, load_schedule
+    from generator.service.slots import ScheduleError, load_schedule
     from generator.service.web import Service, create_app
 
     project = project_or_exit(args)
@@ -43,7 +45,7 @@ def run(args):
         print("yaojian serve：--max-upload 必须大于 0。", file=sys.stderr)
         return 2
     workers = args.workers if args.workers is not None else min(4, os.cpu_count() or 1)
-    ledger = open_ledger(args)
+    ledger = open_ledger(args, pool=args.db_pool)
     ledger.store.sweep()
     checker = Checker(project.root, workers)
     service = Service(ledger, project, schedule, checker, max_upload=int(args.max_upload * 1024 * 1024),

@@ -54,7 +54,7 @@ def run(args):
     if not getattr(args, "action", None):
         print("yaojian users：请指定操作：add、list、passwd、disable 或 enable（yaojian users --help 查看用法）。", file=sys.stderr)
         return 1
-    ledger = open_ledger(args)
+    ledger = open_ledger(args, files=False)
     accounts = Accounts(ledger)
     try:
         if args.action == "add":

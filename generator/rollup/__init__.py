@@ -58,7 +58,7 @@ def from_ledger(ledger, project, form_id: str, period: str, *, unit: str, report
 
 def from_folder(folder: Path, project, form_id: str | None, *, unit: str, report_date: str | None = None, workers: int = 0) -> Result:
     """Each unit's latest accepted workbook in a folder (by 填报日期, then file time)."""
-    from generator.service.checking import Checker, Failure
+    from generator.validate.pool import Checker, Failure
 
     forms = _forms(project)
     if form_id is not None and form_id not in forms:

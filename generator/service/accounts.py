@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from generator.service import db
 from generator.service.ledger import Ledger, stamp, utcnow
-from generator.service.schema import accounts, login_attempts, units
+from generator.service.tables import accounts, login_attempts, units
 
 ROLES = {"unit": "单位", "office": "办公室"}
 MIN_PASSWORD = 8

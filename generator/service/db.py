@@ -53,8 +53,18 @@ def describe(target: str | os.PathLike) -> str:
     return sa.make_url(url).render_as_string(hide_password=True)
 
 
-def connect(target: str | os.PathLike) -> sa.Engine:
-    """An engine for `--db` (path or URL), set up as the module docstring says."""
+DEFAULT_POOL = 12
+
+
+def connect(target: str | os.PathLike, pool: int | None = None) -> sa.Engine:
+    """An engine for `--db` (path or URL), set up as the module docstring says.
+
+    `pool` caps the connections this process holds at once (default 12).  A PostgreSQL
+    server allows 100 by default (`max_connections`), shared by every `serve` process and
+    every command run meanwhile: several processes × their pool must stay below that.
+    """
+    pool = max(2, pool or DEFAULT_POOL)
+    pool_args = dict(pool_size=pool - pool // 4, max_overflow=pool // 4)
     url = sa.make_url(database_url(target))
     backend = url.get_backend_name()
     if backend == "sqlite":
@@ -63,7 +73,7 @@ def connect(target: str | os.PathLike) -> sa.Engine:
         folder = Path(url.database).parent
         if not folder.is_dir():
             raise DatabaseError(f"台账所在目录 {folder} 不存在；请先创建该目录，或用 --db 指定其他位置。")
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, pool_size=16, max_overflow=16)
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **pool_args)
         _setup_sqlite(engine)
         return engine
     if backend == "postgresql":
@@ -73,7 +83,7 @@ def connect(target: str | os.PathLike) -> sa.Engine:
             import psycopg  # noqa: F401
         except ImportError:
             raise DatabaseError("使用 PostgreSQL 需要安装 psycopg：pip install 'yaojian[postgres]'。") from None
-        return sa.create_engine(url, pool_size=16, max_overflow=16, pool_pre_ping=True)
+        return sa.create_engine(url, pool_pre_ping=True, **pool_args)
     raise DatabaseError(f"不支持的数据库类型「{backend}」：请给出 SQLite 文件路径或 postgresql:// 地址。")
 
 

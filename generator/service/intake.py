@@ -22,9 +22,9 @@ from datetime import date, datetime
 from typing import BinaryIO
 
 from generator.findings import Finding
-from generator.service.checking import Checker, Failure
+from generator.validate.pool import Checker, Failure
 from generator.service.ledger import Ledger, Submission, utcnow
-from generator.service.schedule import Schedule, Slot, office_date
+from generator.service.slots import Schedule, Slot, office_date
 from generator.service.store import TooLarge
 
 

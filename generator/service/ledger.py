@@ -22,8 +22,9 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 
 from generator.service import db, migrations
-from generator.service.schema import settings, submissions, units
+from generator.service.tables import settings, submissions, units
 from generator.service.store import FileStore
+from generator.validate.pool import Checked  # noqa: F401  (what the ledger records of a check)
 
 
 def utcnow() -> datetime:
@@ -44,22 +45,6 @@ def parse_stamp(text: str) -> datetime:
 class Unit:
     id: int
     name: str
-
-
-@dataclass
-class Checked:
-    """What the validator said about one file (all plain data, so it crosses processes)."""
-
-    valid: bool
-    errors: int
-    warnings: int
-    report: dict  # the JSON report contract
-    html: str  # the validator's HTML report fragment
-    document: dict | None  # the filed document; None when the file could not be read
-
-    @property
-    def readable(self) -> bool:
-        return self.document is not None
 
 
 @dataclass
@@ -115,10 +100,14 @@ def _select(*columns):
     return sa.select(*cols).select_from(submissions.join(units, units.c.id == submissions.c.unit_id))
 
 
-def default_store(target: str | os.PathLike) -> Path:
-    """Where files go by default: beside an SQLite file (`x.db` → `x-files/`), else ./yaojian-files."""
+def default_store(target: str | os.PathLike) -> Path | None:
+    """Where files go when `--files` is not given: $YAOJIAN_FILES, else beside an SQLite file
+    (`x.db` → `x-files/`).  A PostgreSQL ledger has no such place: every `serve` process
+    must name the one shared folder, so None."""
+    if os.environ.get("YAOJIAN_FILES"):
+        return Path(os.environ["YAOJIAN_FILES"]).expanduser().resolve()
     if db.is_url(str(target)) and not str(target).startswith("sqlite:"):
-        return Path("yaojian-files").resolve()
+        return None
     url = sa.make_url(db.database_url(target))
     path = Path(url.database)
     return path.with_name(path.stem + "-files")
@@ -130,11 +119,20 @@ class Ledger:
         self.store = store
 
     @classmethod
-    def open(cls, target: str | os.PathLike, store: str | os.PathLike | None = None, *, migrate: bool = True) -> "Ledger":
-        engine = db.connect(target)
+    def open(cls, target: str | os.PathLike, store: str | os.PathLike | None = None, *, migrate: bool = True,
+             files: bool = True, pool: int | None = None) -> "Ledger":
+        """The ledger at `target`, migrated.  `files=False` (account management) opens it
+        without a file store: nothing is created on disk beyond the database."""
+        store = store or default_store(target)
+        if store is None and files:
+            raise db.DatabaseError(
+                "使用 PostgreSQL 台账时，请用 --files 或环境变量 YAOJIAN_FILES 指定上传文件的存放目录"
+                "（多个服务进程须共用同一个目录）。"
+            )
+        engine = db.connect(target, pool)
         if migrate:
             migrations.migrate(engine)
-        return cls(engine, FileStore(store or default_store(target)))
+        return cls(engine, FileStore(store) if store is not None else None)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -175,7 +173,7 @@ class Ledger:
 
     def active_units(self) -> list[Unit]:
         """Units that owe filings: those with an enabled account, or with any filing."""
-        from generator.service.schema import accounts
+        from generator.service.tables import accounts
 
         with db.read(self.engine) as conn:
             with_account = sa.select(accounts.c.unit_id).where(accounts.c.disabled == sa.false(), accounts.c.unit_id.is_not(None))

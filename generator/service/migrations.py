@@ -20,7 +20,7 @@ from typing import Callable
 import sqlalchemy as sa
 
 from generator.service import db
-from generator.service.schema import migrations as migrations_table
+from generator.service.tables import migrations as migrations_table
 
 _PG_LOCK = 0x7A6A_0001  # advisory lock key held while migrating
 

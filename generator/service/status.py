@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from generator.service.ledger import Ledger, Submission, Unit
-from generator.service.schedule import Schedule, Slot, office_date
+from generator.service.slots import Schedule, Slot, office_date
 
 LABELS = {"passed": "已报通过", "errors": "已报有错", "overdue": "逾期", "missing": "未报"}
 
@@ -127,7 +127,7 @@ CHASE_HEADER = ["单位", "报表", "期间", "截止日期", "状态", "逾期�
 
 
 def chase_rows(b: Board, titles: dict[str, str]) -> list[list]:
-    from generator.service.schedule import OFFICE_TZ
+    from generator.service.slots import OFFICE_TZ
 
     rows = []
     for c in b.to_chase():

@@ -69,8 +69,7 @@ def _fsync_dir(folder: Path) -> None:
 class FileStore:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
-        self.tmp = self.root / "tmp"
-        self.tmp.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.root / "tmp"  # made on the first upload: opening the ledger creates nothing
 
     def path(self, sha256: str) -> Path:
         if not _SHA.match(sha256):
@@ -83,6 +82,7 @@ class FileStore:
     @contextmanager
     def receive(self, stream: BinaryIO, filename: str | None, limit: int | None = None) -> Iterator[Incoming]:
         """Copy a stream into a private temp file, hashing it; removed again on exit."""
+        self.tmp.mkdir(parents=True, exist_ok=True)
         folder = self.tmp / secrets.token_hex(12)
         folder.mkdir()
         name = safe_filename(filename)
@@ -134,6 +134,8 @@ class FileStore:
         """Remove temp folders left by a crash; returns how many."""
         removed = 0
         cutoff = time.time() - older_than
+        if not self.tmp.is_dir():
+            return 0
         for folder in self.tmp.iterdir():
             try:
                 if folder.stat().st_mtime < cutoff:

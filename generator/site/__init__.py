@@ -2,7 +2,7 @@
 
 - `page`: `Page` and `File`, what providers return; `SECTIONS`, the navigation sections.
 - `registry`: which provider makes which pages; the extension points for the forms
-  (`generator.forms.site`) and validator (`generator.findings.site`) parts.
+  (`generator.site.forms`) and validator (`generator.findings.site`) parts.
 - `context`: `SiteContext`, the content with names, clause links and the clause → extracts index.
 - one module per section: `home`, `documents`, `organisations`, `procedures` (+ `flow`,
   the SVG diagrams), `schedule` (+ `timeline`, `ics`), `criteria`, `errors`, `placeholders`.

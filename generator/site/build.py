@@ -21,7 +21,7 @@ THEME_DIR = Path(__file__).with_name("theme")
 
 @dataclass
 class BuildResult:
-    check: object  # generator.check.CheckResult
+    check: object  # generator.project_check.CheckResult
     site: Path
     built: bool = False
     pages: int = 0
@@ -60,7 +60,7 @@ def build(
     empty).  `check=False` skips `yaojian check` (for benchmarks of the build alone).
     """
     from generator import content as content_mod
-    from generator.check import CheckResult, check_project
+    from generator.project_check import CheckResult, check_project
     from generator.site import registry
     from generator.site.context import build_context
 

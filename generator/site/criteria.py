@@ -1,7 +1,7 @@
 """认定标准: criteria lists (重点查处案件, 大案要案情形, 重点领域 …), each item linked to its clause.
 
 A criteria set may instead point into a form definition (`form: {id, table, field}`): the
-list is then read from the form by the forms part (`generator.forms.site.field_options`:
+list is then read from the form by the forms part (`generator.site.forms.field_options`:
 the options of a choice field, the columns of a 重点领域案件 grid), so a list the form
 carries is written once, in the form.
 """
@@ -56,8 +56,8 @@ def _set(ctx: SiteContext, crit: dict) -> str:
 
 def _from_form(ctx: SiteContext, cid: str, ref: dict) -> str:
     """The list a criteria set takes from a form, as the forms part reads it
-    (`generator.forms.site.field_options`); a note where that part is not there yet."""
-    fn = registry.optional("generator.forms.site", "field_options")
+    (`generator.site.forms.field_options`); a note where that part is not there yet."""
+    fn = registry.optional("generator.site.forms", "field_options")
     labels = list(fn(ctx.project, ref)) if fn else []
     form_id = ref.get("id", "")
     where = _where_in_form(ctx, ref)

@@ -8,7 +8,7 @@ from generator.site.page import Page
 
 
 def forms_pages(ctx: SiteContext) -> list[Page]:
-    """报表 until `generator.forms.site` exists: the forms that are defined or that the
+    """报表 until `generator.site.forms` exists: the forms that are defined or that the
     documents name, each with its tables and the clause that prescribes it."""
     forms = ctx.forms()
     clause_of: dict[str, str] = {}

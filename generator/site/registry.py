@@ -4,7 +4,7 @@ Core providers live in this package and take the `SiteContext`.  Other parts of 
 plug in by offering a module with plain functions; the build imports them when they exist
 and shows a placeholder page when they do not:
 
-``generator.forms.site`` (the forms issue)
+``generator.site.forms`` (the forms issue)
     ``pages(project, content) -> list[Page | File]``: the 报表 section (its index page
     ``forms/index.md`` and one page per form).  Links to clauses may be written as
     ``/documents/<doc>.md#<clause>``.
@@ -38,13 +38,13 @@ from generator.site.page import SECTIONS, File, Page
 
 # section -> (module, function) of an optional provider
 OPTIONAL_PAGES: dict[str, tuple[str, str]] = {
-    "forms": ("generator.forms.site", "pages"),
+    "forms": ("generator.site.forms", "pages"),
     "errors": ("generator.findings.site", "pages"),
 }
 # (module, function, folder in the site) of optional file writers
 OPTIONAL_WRITERS: tuple[tuple[str, str, str], ...] = (
-    ("generator.forms.site", "write_workbooks", "downloads"),
-    ("generator.forms.site", "write_schemas", "schemas"),
+    ("generator.site.forms", "write_workbooks", "downloads"),
+    ("generator.site.forms", "write_schemas", "schemas"),
 )
 
 
@@ -77,7 +77,7 @@ def fallback_providers() -> dict[str, Callable]:
 class Collected:
     pages: list[Page]
     files: list[File]
-    providers: dict[str, str]  # section -> which provider made it ("generator.forms.site" / "placeholder")
+    providers: dict[str, str]  # section -> which provider made it ("generator.site.forms" / "placeholder")
 
 
 def collect(ctx) -> Collected:

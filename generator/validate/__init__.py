@@ -7,7 +7,7 @@
 
 The steps, each a module: read (`generator.xlsx`, bounded) → identify the form by its
 stamp (`identify`) → find its sheets and rows (`locate`) → read every input into the
-filed document (`document`, with `normalize`) → the form's JSON Schema (`schema`) → the
+filed document (`document`, with `normalize`) → the form's JSON Schema (`schema_errors`) → the
 rules (`rules`, and `previous` for the cumulative rule).  Reporters (`reporters`, `html`)
 and the marked copy (`annotate`) render a Report; `batch` runs many files in worker
 processes.
@@ -71,7 +71,7 @@ def validate(path: str | os.PathLike | bytes, *, project, previous: str | os.Pat
 
 
 def _validate_book(book, display: str, project, forms: dict) -> Report:
-    from generator.validate import rules, schema
+    from generator.validate import rules, schema_errors
     from generator.validate.campaigns import windows
     from generator.validate.document import build
     from generator.validate.identify import Stop, identify
@@ -86,7 +86,7 @@ def _validate_book(book, display: str, project, forms: dict) -> Report:
     matches, findings = locate(book, plan, cover)
     filed = build(book, plan, matches)
     findings.extend(filed.findings)
-    schema_findings, bad = schema.check(filed, plan, project.schemas)
+    schema_findings, bad = schema_errors.check(filed, plan, project.schemas)
     findings.extend(schema_findings)
     filed.bad = bad
     findings.extend(rules.run(filed, plan, bad, windows(project.content)))

@@ -37,7 +37,7 @@ def _one(path: str) -> Report:
         _STATE["prev_report"] = validate(prev, project=_STATE["project"], forms=_STATE["forms"])
     report = validate(path, project=_STATE["project"], forms=_STATE["forms"], previous=_STATE.get("prev_report"))
     if _STATE.get("annotate_dir"):
-        from generator.validate.annotate import annotate_report
+        from generator.validate.marked_copy import annotate_report
 
         annotate_report(report, path, Path(_STATE["annotate_dir"]), _STATE["names"].get(str(path)))
     return report
@@ -59,7 +59,7 @@ def validate_many(paths: Sequence[str], project, *, previous: str | None = None,
     total = len(paths)
     names = None
     if annotate_dir:
-        from generator.validate.annotate import annotated_names
+        from generator.validate.marked_copy import annotated_names
 
         names = annotated_names(paths)
     jobs = jobs or os.cpu_count() or 1

@@ -13,7 +13,7 @@ from generator.findings import Finding
 from generator.validate import normalize as nz
 from generator.validate.locate import SheetMatch
 from generator.validate.plan import Plan, Slot
-from generator.xlsx.model import Workbook
+from generator.xlsx.book import Workbook
 from generator.xlsx.refs import ref_name
 
 

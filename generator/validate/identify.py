@@ -13,7 +13,7 @@ from generator.findings import Finding
 from generator.forms.model import Form
 from generator.validate.normalize import cell_text
 from generator.validate.plan import COVER, STAMPS, fold_label
-from generator.xlsx.model import Sheet, Workbook
+from generator.xlsx.book import Sheet, Workbook
 
 _FORM, _VERSION = (fold_label(s) for s in STAMPS)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from generator.findings import Finding
 from generator.forms.layout import LABEL_COLUMNS
 from generator.validate.plan import COVER, Plan, RowLabel, SheetPlan, fold_label
-from generator.xlsx.model import Sheet, Workbook
+from generator.xlsx.book import Sheet, Workbook
 
 _TEXT_KINDS = ("s", "str", "inlineStr")
 

@@ -12,7 +12,7 @@ is recognised.  `annotate` (in `generator.xlsx.annotate`) writes a marked copy.
 """
 
 from generator.xlsx.limits import Limits, ReadError
-from generator.xlsx.model import Cell, DefinedName, Sheet, Workbook
+from generator.xlsx.book import Cell, DefinedName, Sheet, Workbook
 from generator.xlsx.reader import read_workbook
 from generator.xlsx.sniff import sniff
 

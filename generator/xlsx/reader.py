@@ -7,7 +7,7 @@ import re
 import stat
 
 from generator.xlsx.limits import Limits, ReadError, unreadable
-from generator.xlsx.model import DefinedName, Sheet, Workbook
+from generator.xlsx.book import DefinedName, Sheet, Workbook
 from generator.xlsx.package import TRUNCATED, Package
 from generator.xlsx.sheetxml import shared_strings, worksheet
 from generator.xlsx.sniff import KIND_ZH, ZIP_MAGICS, _local_headers, classify_parts, sniff, sniff_package

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-from generator.xlsx.careful import SheetResult, bad_ref, sheet_expat, sst_expat, too_long, too_many
+from generator.xlsx.expat_path import SheetResult, bad_ref, sheet_expat, sst_expat, too_long, too_many
 from generator.xlsx.limits import Limits, ReadError, unreadable
-from generator.xlsx.model import Cell
+from generator.xlsx.book import Cell
 from generator.xlsx.refs import MAX_COL, MAX_ROW, col_number
 from generator.xlsx.xmltext import attrs_of, check_declarations, ooxml_unescape, plain_utf8, unescape
 

@@ -17,9 +17,9 @@ from typing import Callable
 
 from flask import Flask, g, render_template, request, session
 
-from generator.service.checking import Checker
+from generator.validate.pool import Checker
 from generator.service.ledger import Ledger, utcnow
-from generator.service.schedule import OFFICE_TZ, Schedule
+from generator.service.slots import OFFICE_TZ, Schedule
 from generator.service.web import security
 
 HERE = Path(__file__).resolve().parent

@@ -55,7 +55,7 @@ def _rollup_slot():
         if slot is None:
             abort(404)
         return slot
-    from generator.service.schedule import office_date
+    from generator.service.slots import office_date
 
     today = office_date(g.service.now())
     past = [s for s in schedule.slots_of(form_id) if s.due <= today]

@@ -86,7 +86,7 @@ def upload():
     schedule = g.service.schedule
     forms = schedule.forms()
     form_id = request.args.get("form") if request.args.get("form") in forms else forms[0]
-    from generator.service.schedule import office_date
+    from generator.service.slots import office_date
 
     current = schedule.slot(form_id, request.args.get("period") or "") or schedule.current(form_id, office_date(g.service.now()))
     return render_template(
@@ -168,7 +168,7 @@ def filing_file(submission_id: int):
 @bp.route("/filings/<int:submission_id>/annotated")
 @login_required
 def filing_annotated(submission_id: int):
-    from generator.service.checking import Failure
+    from generator.validate.pool import Failure
 
     sub = _visible(submission_id)
     ledger = g.service.ledger

@@ -21,10 +21,24 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.service.ledger import Checked
-
 WORKER_MEMORY = 1536 * 1024 * 1024  # address space of one validation worker
 TIMEOUT = 120.0  # seconds one validation may take before the upload is answered with an error
+
+
+@dataclass
+class Checked:
+    """What the validator said about one file (all plain data, so it crosses processes)."""
+
+    valid: bool
+    errors: int
+    warnings: int
+    report: dict  # the JSON report contract
+    html: str  # the validator's HTML report fragment
+    document: dict | None  # the filed document; None when the file could not be read
+
+    @property
+    def readable(self) -> bool:
+        return self.document is not None
 
 
 def _limit_memory() -> None:
@@ -95,7 +109,7 @@ def annotate_file(path: str, root: str, previous: str | None, out: str) -> str |
     from generator.validate import validate
 
     try:
-        from generator.validate.annotate import annotate_report
+        from generator.validate.marked_copy import annotate_report
 
         report = validate(Path(path), project=_project(root), previous=Path(previous) if previous else None)
         with tempfile.TemporaryDirectory(prefix="yaojian-annotate-") as tmp:

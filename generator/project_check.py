@@ -29,8 +29,8 @@ class CheckResult:
 
 def check_project(project: Project) -> CheckResult:
     from generator import content as content_mod
-    from generator.content.check import check_content
-    from generator.forms.check import check_forms
+    from generator.content.content_check import check_content
+    from generator.forms.definition_check import check_forms
     from generator.schemacheck import SchemaSet
 
     schemas = SchemaSet(project.schemas)

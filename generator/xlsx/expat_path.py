@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from generator.xlsx.limits import Limits, ReadError, unreadable
-from generator.xlsx.model import Cell
+from generator.xlsx.book import Cell
 from generator.xlsx.refs import MAX_COL, MAX_ROW, parse_range, parse_ref
 from generator.xlsx.xmltext import local, ooxml_unescape, run_expat
 
