@@ -29,9 +29,16 @@ WHERE = {
 _COMMAND = re.compile(r"（yaojian [a-z]+）|（--[a-z-]+）|\s*--[a-z-]+")
 
 
+_FORM_TITLES: dict[str, str] = {}  # form id -> title, set by pages(): a clerk knows a form by its title
+
+
 def office_words(text: str) -> str:
-    """Catalogue text without the command-line words (yaojian …, --previous)."""
-    return _COMMAND.sub("", text or "").strip()
+    """Catalogue text without the command-line words (yaojian …, --previous) and with form
+    titles for form ids."""
+    text = _COMMAND.sub("", text or "").strip()
+    for form_id, title in _FORM_TITLES.items():
+        text = text.replace(form_id, f"“{title}”")
+    return text
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +63,7 @@ def examples() -> dict[str, dict]:
 def pages(ctx: SiteContext) -> list[Page]:
     from generator.findings import areas
 
+    _FORM_TITLES.update({fid: getattr(f, "title", fid) for fid, f in ctx.forms().items()})
     parts = [
         "# 错误代码\n",
         "校验报表和网上报送给出的每条提示末尾都有一个代码（如 [blank-cell]）。"

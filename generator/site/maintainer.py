@@ -32,7 +32,7 @@ def page(ctx: SiteContext) -> str:
     for doc_id, doc in sorted(ctx.content.documents.items()):
         source = doc.get("source") or {}
         rows.append([f"[{esc(ctx.doc_title(doc_id))}](/{DOCUMENT_PAGE.format(doc=doc_id)})", f"`{doc_id}`",
-                     f"`{esc(source.get('file', ''))}`" if source.get("file") else "", esc(source.get("note", ""))])
+                     f"`{source.get('file', '')}`" if source.get("file") else "", esc(source.get("note", ""))])
     parts.append(table(["文件", "编号", "来源文本", "说明"], rows))
     forms = ctx.forms()
     if forms:
