@@ -180,3 +180,37 @@ def test_from_a_folder_the_search_says_it_needs_the_site_served(real_site, brows
     page.goto((real_site / "index.html").as_uri())
     assert "搜索需通过网址访问本站" in page.locator(".yj-search-offline").inner_text()
     page.close()
+
+
+def test_overlapping_phases_each_have_a_bar_and_phase_ends_are_no_deadlines(real_site):
+    html = (real_site / "schedule" / "index.html").read_text(encoding="utf-8")
+    wq = html[html.index('id="wulateqianqi-2022-months"'):]
+    wq = wq[:wq.index('<table class="yj-month"')]
+    for phase in ("动员部署阶段", "组织实施阶段", "专项检查", "督导检查"):
+        assert f">{phase}</span>" in wq  # in the legend and as a bar of its own
+    assert wq.count('class="yj-gantt-row"') == 4
+    months = html[html.index('id="wulateqianqi-2022-months"'):]
+    months = months[:months.index('id="yongchuan-2022"')] if 'id="yongchuan-2022"' in months else months
+    for month in ("2022年4月", "2022年10月"):  # 动员部署 and 组织实施 end there: no 截止 marks
+        box = months[months.index(f"<caption>{month}</caption>"):]
+        box = box[:box.index('<div class="yj-month-box">')] if '<div class="yj-month-box">' in box else box
+        assert "yj-due-mark" not in box and "yj-month-dues" not in box, month
+
+
+def test_attachment_tables_print_under_their_clause_from_the_form(real_site):
+    from generator.forms.model import load_forms
+
+    from conftest import REPO
+
+    form = load_forms(REPO / "forms")["monthly-progress"]
+    html = (real_site / "documents" / "yongchuan-2022.html").read_text(encoding="utf-8")
+    for table in form.tables:
+        if table.kind not in ("grid", "cases"):
+            continue
+        number = re.sub(r"\D", "", table.number or "")
+        start = html.index(f'id="a1-t{number}"')
+        block = html[start:html.index("yj-extracts", html.index("yj-form-table", start))]
+        labels = [r.label for r in table.rows] if table.kind == "grid" else [f.label for f in table.fields]
+        for label in labels:
+            assert label in block.replace("&amp;", "&"), (table.id, label)
+        assert f"monthly-progress.html#{table.id}" in html[start:start + len(block) + 600]

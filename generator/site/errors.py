@@ -87,17 +87,20 @@ def area_section(area, level: int) -> str:
 
 def code_block(kind) -> str:
     ex = examples().get(kind.code, {})
+    severity = SEVERITY.get(kind.severity, kind.severity)
     lines = [f'<div class="yj-code" id="{kind.code}" markdown>\n',
-             f"**{esc(kind.title)}**　<code>{kind.code}</code>　{SEVERITY.get(kind.severity, kind.severity)}\n"]
+             f'<p class="yj-code-head"><strong>{esc(kind.title)}</strong> <code>{kind.code}</code> '
+             f'<span class="yj-sev yj-sev-{kind.severity}">{severity}</span></p>\n']
     if kind.description:
         lines.append(esc(office_words(kind.description)) + "\n")
     if ex.get("message"):
         where = f"（{esc(office_words(ex['where']))}）" if ex.get("where") else ""
-        lines.append(f"例{where}：“{esc(office_words(ex['message']))}”\n")
-    remedy = ex.get("remedy") or kind.remedy
-    if remedy and "{" not in office_words(remedy):
-        lines.append(f"怎样改正：{esc(office_words(remedy))}\n")
-    elif kind.remedy:
-        lines.append(f"怎样改正：{esc(office_words(re.sub(r'[{][a-z_]+[}]', '', kind.remedy)))}\n")
+        lines.append(f'<p class="yj-example"><span class="yj-label">提示示例{where}：</span><br>'
+                     f'<span class="yj-msg">{esc(office_words(ex["message"]))}</span></p>\n')
+    remedy = office_words(ex.get("remedy") or kind.remedy)
+    if "{" in remedy:  # a catalogue remedy naming values only an example has: say it without them
+        remedy = office_words(re.sub(r"[{][a-z_]+[}]", "", kind.remedy)).replace("“”", "")
+    if remedy:
+        lines.append(f'<p class="yj-remedy"><span class="yj-label">怎样改正：</span>{esc(remedy)}</p>\n')
     lines.append("</div>\n")
     return "\n".join(lines)

@@ -114,6 +114,12 @@ def dues(ctx: SiteContext) -> list[Due]:
                 f"{PROCEDURE_PAGE.format(proc=proc['id'])}#{step_anchor(step['id'])}", as_list(step.get("source")),
                 doc, campaign_of_doc.get(doc), step.get("form"), procedure=proc["id"], step=n,
             ))
+    # A date range that is a phase's own span ("2022年3月10日至2022年10月31日") is the phase,
+    # not a deadline: its end is no 截止 on the calendar.
+    spans = {(camp.get("document"), str(p.get("text") or "").strip()) for camp in ctx.campaigns.values()
+             for p in camp.get("phases", []) or []}
+    out = [d for d in out if not (d.deadline.get("kind") == "absolute"
+                                  and (d.document, str(d.deadline.get("text") or "").strip()) in spans)]
     unique: list[Due] = []
     seen: set[tuple] = set()
     for d in out:
