@@ -26,6 +26,7 @@ POINT = 14  # how far a decision box's ends stick out
 GAP_X = 36
 GAP_Y = 34
 MAX_COLS = 3  # tracks side by side; more continue below (the page is about 800px wide)
+LOOP_W = 22  # the left margin a loop arrow runs in
 START = -1  # the index of the start node in `after` lists
 
 
@@ -45,6 +46,10 @@ class Node:
     y: float = 0
     w: float = BOX_W
     h: float = 0
+    row_h: float = 0  # the height of its row (the tallest box in it)
+
+
+NO_LINE_START = set("，。、；：？！）》」』”’…%,.;:?!)")
 
 
 def char_width(ch: str) -> float:
@@ -61,8 +66,11 @@ def wrap(text: str, width_em: float) -> list[str]:
             continue
         cw = char_width(ch)
         if w + cw > width_em and line:
+            carry = ""
+            if ch in NO_LINE_START and len(line) > 1:  # a closing mark never starts a line
+                line, carry = line[:-1], line[-1]
             lines.append(line)
-            line, w = "", 0.0
+            line, w = carry, sum(char_width(c) for c in carry)
         line += ch
         w += cw
     if line:
@@ -141,10 +149,13 @@ def layout(steps: list[dict], labels: list[tuple[str, str, str]], anchors: list[
     for rank in sorted(heights):
         tops[rank] = y
         y += heights[rank] + GAP_Y
+    left = LOOP_W if any(n.repeat for n in nodes) else 0  # loops run down the left margin
     for n in nodes:
-        n.y = tops[n.rank]
-        n.x = PAD + n.col * (BOX_W + GAP_X)
-    nodes[0].x = PAD + (cols - 1) * (BOX_W + GAP_X) / 2  # the start sits over all tracks
+        n.y, n.row_h = tops[n.rank], heights[n.rank]
+        n.x = PAD + left + n.col * (BOX_W + GAP_X)
+    # the start sits over the tracks it opens
+    firsts = [n.col for n in nodes[1:] if n.preds == [0] and n.rank == 1] or [0]
+    nodes[0].x = PAD + left + (min(firsts) + max(firsts)) * (BOX_W + GAP_X) / 2
     return nodes
 
 
@@ -163,7 +174,7 @@ def svg(steps: list[dict], labels: list[tuple[str, str, str]], anchors: list[str
     nodes = layout(steps, labels, anchors, start_label)
     cols = max(n.col for n in nodes) + 1
     loops = any(n.repeat for n in nodes)
-    width = 2 * PAD + cols * BOX_W + (cols - 1) * GAP_X + GAP_X / 2 + (26 if loops else 0)
+    width = 2 * PAD + cols * BOX_W + (cols - 1) * GAP_X + GAP_X / 2 + (LOOP_W if loops else 0)
     height = max(n.y + n.h for n in nodes) + PAD
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="yj-flow-svg" '
@@ -173,29 +184,34 @@ def svg(steps: list[dict], labels: list[tuple[str, str, str]], anchors: list[str
         '<defs><marker id="yj-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
         'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
     ]
+    lanes: dict[int, int] = {}  # edges already routed down each gap: each gets its own line
     for n in nodes:
         for s in n.preds:
-            out.append(_edge(nodes[s], n, n.dashed_in))
+            out.append(_edge(nodes[s], n, n.dashed_in, lanes))
     for n in nodes:
         out.append(_node(n))
     out.append("</svg>")
     return "".join(out)
 
 
-def _edge(s: Node, t: Node, dashed: bool) -> str:
+def _edge(s: Node, t: Node, dashed: bool, lanes: dict[int, int]) -> str:
     x1, y1 = s.x + s.w / 2, s.y + s.h
     x2, y2 = t.x + t.w / 2, t.y
-    below = s.y + s.h + GAP_Y / 2
     above = t.y - GAP_Y / 2
     if t.rank == s.rank + 1:
         if abs(x1 - x2) < 1:
             d = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2 - 1:.1f}"
         else:
             d = f"M{x1:.1f},{y1:.1f} L{x1:.1f},{above:.1f} L{x2:.1f},{above:.1f} L{x2:.1f},{y2 - 1:.1f}"
-    else:  # skips rows: down the gap right of the target's column, clear of the boxes between
-        lane = t.x + t.w + GAP_X / 2 - 4
-        d = (f"M{x1:.1f},{y1:.1f} L{x1:.1f},{below:.1f} L{lane:.1f},{below:.1f} L{lane:.1f},{above:.1f} "
-             f"L{x2:.1f},{above:.1f} L{x2:.1f},{y2 - 1:.1f}")
+    else:  # skips rows: down the gap right of the target's column, clear of the boxes between,
+        # on a line of its own, turning off the elbows' level
+        k = lanes.get(t.col, 0)
+        lanes[t.col] = k + 1
+        lane = t.x + t.w + 8 + 5 * (k % 4)
+        below = s.y + s.row_h + GAP_Y / 4 + 3 * (k % 3)
+        into = t.y - GAP_Y / 4
+        d = (f"M{x1:.1f},{y1:.1f} L{x1:.1f},{below:.1f} L{lane:.1f},{below:.1f} L{lane:.1f},{into:.1f} "
+             f"L{x2:.1f},{into:.1f} L{x2:.1f},{y2 - 1:.1f}")
     dash = ' stroke-dasharray="6,4"' if dashed else ""
     cls = "yj-edge yj-edge-cond" if dashed else "yj-edge"
     return (f'<path class="{cls}" d="{d}" fill="none" stroke="#555" stroke-width="1.4"{dash} '
@@ -220,9 +236,9 @@ def _node(n: Node) -> str:
         parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w}" height="{h:.0f}" rx="6" ry="6" '
                      f'fill="#f5f7ff" stroke="#3f51b5" stroke-width="1.2"{dash}/>')
         if n.repeat:
-            lx, ty, by = x + w, y + h * 0.3, y + h * 0.7
-            parts.append(f'<path class="yj-loop" d="M{lx:.1f},{by:.1f} L{lx + 16:.1f},{by:.1f} L{lx + 16:.1f},{ty:.1f} '
-                         f'L{lx + 1:.1f},{ty:.1f}" fill="none" stroke="#6a1b9a" stroke-width="1.4" '
+            lx, ty, by = x, y + h * 0.3, y + h * 0.7  # out of the box's foot, back into its head
+            parts.append(f'<path class="yj-loop" d="M{lx:.1f},{by:.1f} L{lx - 16:.1f},{by:.1f} L{lx - 16:.1f},{ty:.1f} '
+                         f'L{lx - 1:.1f},{ty:.1f}" fill="none" stroke="#6a1b9a" stroke-width="1.4" '
                          f'marker-end="url(#yj-arrow)"/>')
     ty = y + PAD + FONT
     anchor = "middle" if n.kind in ("start", "cond") else "start"
