@@ -64,9 +64,12 @@ def validate_examples() -> dict[str, dict]:
                 else:
                     filed_workbook(form, previous, cases._values(form, prev), prev.get("ops"))
             report = validate(path, project=Project(cases._project(spec, base, name)), previous=previous)
+            def plain(text: str) -> str:  # the files' names as a clerk would have them, no temp folder
+                return (text or "").replace(str(base) + "/", "")
+
             for f in report.findings:
                 if f.code in wanted and f.code not in out and f.code in catalogue():
-                    out[f.code] = {"where": f.where() or "", "message": f.message, "remedy": f.remedy,
+                    out[f.code] = {"where": plain(f.where()), "message": plain(f.message), "remedy": plain(f.remedy),
                                    "case": name}
     return out
 
