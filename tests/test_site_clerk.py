@@ -12,15 +12,9 @@ from pathlib import Path
 import pytest
 
 from site_html import pages
+from test_site_browser import ARGS, CHROMIUM  # one way to launch the browser, no network
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 MAINTAINER = "errors/maintainer.html"  # the one page meant for the maintainer
 FORM_IDS = ("monthly-progress", "quarterly-report", "summary-report")
 SOURCE_FILE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
