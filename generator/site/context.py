@@ -180,8 +180,8 @@ def _opening(clause, n: int = 24) -> str:
         return phrase
     parent = clause.parent if hasattr(clause, "parent") else None
     siblings = list(getattr(parent, "children", []) or []) if parent is not None else []
-    if clause in siblings:
-        return f"第{siblings.index(clause) + 1}段"
+    if clause in siblings:  # "通知第2段": the part it belongs to, by its role, where it has one
+        return f"{(parent.data.get('role') or '').strip()}第{siblings.index(clause) + 1}段"
     return phrase
 
 
