@@ -178,7 +178,8 @@ def svg(steps: list[dict], labels: list[tuple[str, str, str]], anchors: list[str
     height = max(n.y + n.h for n in nodes) + PAD
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="yj-flow-svg" '
-        f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+        f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'style="--yj-flow-width:{width:.0f}px" role="img" '
         f'aria-label="{html(title)}流程图">',
         f"<title>{html(title)}流程图</title>",
         '<defs><marker id="yj-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
