@@ -208,3 +208,21 @@ def test_attachment_tables_print_under_their_clause_from_the_form(real_site):
         for label in labels:
             assert label in block.replace("&amp;", "&"), (table.id, label)
         assert f"monthly-progress.html#{table.id}" in html[start:start + len(block) + 600]
+
+
+def test_every_procedure_quotes_the_words_behind_each_step(real_site):
+    from generator import content as content_mod
+    from generator.project import Project
+
+    from conftest import REPO
+
+    procs = content_mod.load(Project(REPO)).procedures
+    parsed = pages(real_site)
+    for pid, proc in procs.items():
+        text = parsed[f"procedures/{pid}.html"].article
+        quotes = text[text.index("原文摘句"):]
+        covered: set[int] = set()
+        for m in re.finditer(r"第(\d+)(?:—(\d+))?步：", quotes):
+            first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+            covered |= set(range(first, last + 1))
+        assert covered == set(range(1, len(proc["steps"]) + 1)), pid
