@@ -124,8 +124,13 @@ def test_procedure_page_has_steps_table_and_inline_svg(built_site):
     end = html.index("</svg>", start) + len("</svg>")
     svg = ET.fromstring(html[start:end])
     ns = "{http://www.w3.org/2000/svg}"
-    assert len(svg.findall(f".//{ns}rect")) == 5
-    assert len(svg.findall(f"{ns}path")) == 5  # 1→2, 2→3, 2→4, 3→5 and 4→2 (a loop)
+    # the start and five steps; step 4's condition is a decision box entered by a dashed edge
+    assert len(svg.findall(f".//{ns}rect")) == 6
+    assert len(svg.findall(f".//{ns}polygon")) == 1
+    edges = svg.findall(f".//{ns}path[@marker-end]")
+    # start→1, 1→2, 2→3, 2→condition, condition→4 (dashed), 3→5, and step 4's loop (随时)
+    assert len(edges) == 7
+    assert len([e for e in edges if e.get("stroke-dasharray")]) == 1
     assert "<script" not in html[start:end]
 
 
@@ -180,7 +185,11 @@ def test_errors_page_lists_every_finding_code(any_site):
     parsed = any_site[1]
     from generator.findings import catalogue
 
-    assert set(catalogue()) <= parsed["errors/index.html"].ids
+    # a clerk's codes on 错误代码, the content checks' codes (the maintainer's) on 维护说明
+    on_pages = parsed["errors/index.html"].ids | parsed["errors/maintainer.html"].ids
+    assert set(catalogue()) <= on_pages
+    clerk = {code for code, kind in catalogue().items() if kind.area != "source"}
+    assert clerk <= parsed["errors/index.html"].ids
 
 
 # -- bad input and failed builds ----------------------------------------------------------

@@ -69,23 +69,40 @@ def test_other_deadline_kinds():
     assert dl.occurrences(backwards) == []
 
 
-def test_flow_ranks_branches_and_loops():
-    steps = [{"id": "a"}, {"id": "b", "next": ["c", "d"]}, {"id": "c", "next": ["e"]}, {"id": "d", "next": ["b"]},
-             {"id": "e"}]
-    assert flow.edges_of(steps) == [(0, 1), (1, 2), (1, 3), (2, 4), (3, 1)]
-    svg = flow.svg(steps, [(f"{i}. 甲", "动作" * 30, "期限：及时") for i in range(5)],
-                   [f"step-{s['id']}" for s in steps], "测试<流程>")
+def test_flow_tracks_conditions_joins_and_loops():
+    """`after` gives parallel tracks ([]), joins (two ids) and, by default, a chain; a condition
+    is a decision box entered by a dashed edge; `repeat` draws a loop; nothing is cut."""
+    steps = [{"id": "a"}, {"id": "b", "after": []}, {"id": "c", "condition": "遇有重大特殊情况"},
+             {"id": "d", "after": ["a", "c"], "repeat": "定期"}]
+    assert flow.edges_of(steps) == [(-1, 0), (-1, 1), (1, 2), (0, 3), (2, 3)]
+    long = "动作" * 30
+    svg = flow.svg(steps, [(f"{i}. 甲", long, "期限：及时") for i in range(4)],
+                   [f"step-{s['id']}" for s in steps], "测试<流程>", "启动：发现线索")
     root = ET.fromstring(svg)  # well-formed, text escaped
     ns = "{http://www.w3.org/2000/svg}"
-    ys = sorted({float(r.get("y")) for r in root.iter(f"{ns}rect")})
-    assert len(ys) == 4  # a | b | c d | e
     assert "测试<流程>流程图" in root.find(f"{ns}title").text
+    assert len(root.findall(f".//{ns}polygon")) == 1  # one decision box
+    conds = [p for p in root.iter(f"{ns}path") if "yj-edge-cond" in (p.get("class") or "")]
+    assert len(conds) == 1 and conds[0].get("stroke-dasharray")
+    assert root.findall(f".//{ns}path[@class='yj-loop']")
+    texts = "".join(t.text or "" for t in root.iter(f"{ns}text"))
+    assert long in texts and "…" not in texts and "遇有重大特殊情况？" in texts
+    nodes = {n.key: n for n in flow.layout(steps, [("h", "b", "")] * 4, ["x"] * 4, "开始")}
+    assert nodes["a"].col != nodes["b"].col and nodes["a"].rank == nodes["b"].rank  # parallel tracks
+    assert nodes["d"].rank > nodes["cond-2"].rank  # the join waits for both
 
 
-def test_wrap_counts_cjk_wider_than_latin():
+def test_wrap_counts_cjk_wider_than_latin_and_never_cuts():
     assert flow.wrap("药" * 40, 10) == ["药" * 10] * 4
-    assert len(flow.wrap("a" * 40, 10)) == 3  # 0.55em each: 18 a line
-    assert flow.wrap("药" * 100, 10, 2)[-1].endswith("…")
+    assert len(flow.wrap("a" * 40, 10)) == 3  # 0.6em each: 16 a line
+    assert "".join(flow.wrap("药" * 100, 10)) == "药" * 100
+
+
+def test_flow_rows_hold_three_tracks_at_most():
+    steps = [{"id": str(i), "after": []} for i in range(5)]
+    nodes = flow.layout(steps, [("h", "b", "")] * 5, ["x"] * 5, "开始")
+    assert max(n.col for n in nodes) == flow.MAX_COLS - 1
+    assert len({(n.rank, n.col) for n in nodes}) == len(nodes)  # no two boxes in one place
 
 
 def test_relative_url_for_raw_html():

@@ -63,7 +63,7 @@ REFERENCES: tuple[tuple[str, tuple, str], ...] = (
     ("procedures", ("steps", "*", "recipient"), "organisation"),
     ("procedures", ("steps", "*", "source"), "clause"),
     ("procedures", ("steps", "*", "form"), "form"),
-    ("procedures", ("steps", "*", "next", "*"), "step"),
+    ("procedures", ("steps", "*", "after", "*"), "step"),
     ("campaigns", ("document",), "document"),
     ("campaigns", ("source",), "clause"),
     ("campaigns", ("lead",), "organisation"),
@@ -123,7 +123,31 @@ def check_content(content: Content, schemas: SchemaSet, form_ids: set[str]) -> l
     findings.extend(_check_ranges(content))
     findings.extend(_check_figures(content))
     findings.extend(_check_office(content))
+    findings.extend(_check_step_order(content))
     return findings
+
+
+def _check_step_order(content: Content) -> list[Finding]:
+    """A step follows earlier steps only (`after`), so the step order reads as the flow;
+    a loop is said with `repeat`, not with an edge back."""
+    out: list[Finding] = []
+    for source in content.sources.get("procedures", []):
+        steps = source.data.get("steps") if isinstance(source.data, dict) else None
+        if not isinstance(steps, list):
+            continue
+        seen: set = set()
+        all_ids = {s.get("id") for s in steps if isinstance(s, dict)}
+        for i, step in enumerate(steps):
+            if not isinstance(step, dict):
+                continue
+            for k, ref in enumerate(step.get("after") or [] if isinstance(step.get("after"), list) else []):
+                if ref in all_ids and ref not in seen:
+                    out.append(source.finding("schema-violation", ("steps", i, "after", k), params={
+                        "field": "after",
+                        "problem": f"步骤「{step.get('id')}」只能接在它前面的步骤之后，「{ref}」不在它前面"
+                                   "（循环请用 repeat 说明）"}))
+            seen.add(step.get("id"))
+    return out
 
 
 def _check_ids(content: Content) -> list[Finding]:

@@ -178,7 +178,15 @@ class SiteContext:
         if clause is None:
             return ref
         parts: list[str] = []
-        for c in [*clause.ancestors(), clause]:
+        chain = [*clause.ancestors(), clause]
+        if clause.data.get("num") and not any(c.data.get("num") for c in chain[:-1]):
+            # 一是/二是 repeat in every section of an article: name the section too
+            # ("紧盯案件不放松 · 一是"), its heading's first phrase.
+            heading_ = next(((c.data.get("title") or "").strip() for c in reversed(chain[:-1])
+                             if (c.data.get("title") or "").strip()), "")
+            if heading_:
+                return f"{heading_.split()[0]} · {clause.data['num'].strip()}"
+        for c in chain:
             num, title = c.data.get("num", "").strip(), (c.data.get("title") or "").strip()
             if num:
                 parts.append(num)
@@ -215,9 +223,20 @@ class SiteContext:
                 self.extracts.setdefault(ref, []).append(extract)
 
 
-def _opening(clause, n: int = 12) -> str:
+def _opening(clause, n: int = 24) -> str:
+    """An unnumbered clause by its opening phrase, whole (up to the first ，。；：), or by its
+    place among its siblings (第3段) when that phrase is long: a label is never cut."""
+    import re
+
     text = (clause.data.get("text") or clause.data.get("title") or "").strip()
-    return text[:n] + ("…" if len(text) > n else "")
+    phrase = re.split(r"[，。；：,;:！？\s]", text, maxsplit=1)[0]
+    if phrase and len(phrase) <= n:
+        return phrase
+    parent = clause.parent if hasattr(clause, "parent") else None
+    siblings = list(getattr(parent, "children", []) or []) if parent is not None else []
+    if clause in siblings:  # "通知第2段": the part it belongs to, by its role, where it has one
+        return f"{(parent.data.get('role') or '').strip()}第{siblings.index(clause) + 1}段"
+    return phrase
 
 
 def build_context(project: Project, content: Content, today: date) -> SiteContext:

@@ -60,8 +60,26 @@ def _from_form(ctx: SiteContext, cid: str, ref: dict) -> str:
     a note where the form does not give it."""
     labels = list(field_options(ctx.project, ref))
     form_id = ref.get("id", "")
-    where = "/".join(str(ref.get(k, "")) for k in ("id", "table", "field"))
+    where = _where_in_form(ctx, ref)
+    where = f"“{esc(where)}”" if where else ""
     if not labels:
-        return f"此清单取自报表 {ctx.form_link(form_id)} 的栏目（{esc(where)}），该报表定义尚未接入本站。\n"
+        return f"此清单取自报表 {ctx.form_link(form_id)} {where}的栏目，该报表尚未接入本站。\n"
     rows = [[f'<span id="{cid}-{n}"></span>{n}', esc(label)] for n, label in enumerate(labels, 1)]
-    return f"以下各项取自报表 {ctx.form_link(form_id)}（{esc(where)}）：\n\n" + table(["序号", "项目"], rows)
+    return f"以下各项取自报表 {ctx.form_link(form_id)} {where}：\n\n" + table(["序号", "项目"], rows)
+
+
+def _where_in_form(ctx: SiteContext, ref: dict) -> str:
+    """The table (and grid or field) a list comes from, in the form's own words."""
+    form = ctx.forms().get(ref.get("id", ""))
+    t = next((t for t in getattr(form, "tables", []) or [] if t.id == ref.get("table")), None)
+    if t is None:
+        return ""
+    words = [t.heading or t.sheet]
+    ka = getattr(t, "key_areas", None)
+    if ref.get("field") == "key_areas" and ka is not None:
+        words.append(ka.title)
+    else:
+        f = next((f for f in getattr(t, "fields", []) or [] if f.id == ref.get("field")), None)
+        if f is not None:
+            words.append(f.label)
+    return " · ".join(w for w in words if w)

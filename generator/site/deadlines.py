@@ -64,8 +64,8 @@ def describe(deadline: dict | None) -> str:
         within = zh_duration(deadline.get("within"))
         after = deadline.get("after", "")
         return f"{after}后{within}内" if within else f"{after}后及时"
-    if kind == "immediate":
-        return "及时"
+    if kind == "immediate":  # the source's own word: 立即, 随时, 及时, 随到随检 …
+        return str(deadline.get("text") or "及时").strip()
     return ""
 
 

@@ -85,7 +85,7 @@ def _meta(ctx: SiteContext, doc: dict) -> str:
     row("作者", esc(doc.get("author", "")))
     row("来源媒体", esc(doc.get("publisher", "")))
     source = doc.get("source") or {}
-    row("来源文本", f"`{source.get('file', '')}`" if source.get("file") else "")
+    # the source file's name is the maintainer's business: 维护说明 lists it
     row("说明", esc(source.get("note", "")))
     return '<div class="yj-meta" markdown>\n\n' + table(["项目", "内容"], rows) + "\n</div>\n"
 
@@ -132,8 +132,24 @@ def _rows(rows: list) -> str:
 
 
 def _form_note(ctx: SiteContext, form: dict) -> str:
+    """The form a clause prescribes; a table of it (附件1's 表1–表4) printed as the document
+    prints it, from the form definition, with the link to the form's page."""
     form_id = form.get("id", "")
-    return f'<div class="yj-extracts" markdown>\n\n- **报表** {ctx.form_link(form_id)}\n\n</div>\n'
+    note = f'<div class="yj-extracts" markdown>\n\n- **报表** {ctx.form_link(form_id)}\n\n</div>\n'
+    definition = ctx.forms().get(form_id)
+    t = next((t for t in getattr(definition, "tables", ()) if t.id == form.get("table")), None)
+    if t is None:
+        return note
+    from generator.site.form_tables import table_html
+
+    printed = table_html(t)
+    if not printed:
+        return note
+    target = ctx.form_target(form_id)
+    anchor = f"#{t.id}" if target != "forms/index.md" else ""
+    link = f"[{esc(t.heading)} 的填写说明（{esc(ctx.form_title(form_id))}）](/{target}{anchor})"
+    return (f'<div class="yj-form-print" data-search-exclude>{printed}</div>\n\n'
+            f'<div class="yj-extracts" markdown>\n\n- **报表** {link}\n\n</div>\n')
 
 
 def _extracts(extracts) -> str:

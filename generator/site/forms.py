@@ -65,10 +65,9 @@ def downloads(form: Form) -> str:
     """The links to a form's blank files: the workbook, and the Word template of a prose form."""
     from generator.forms.document import is_prose
 
-    links = [f"[{form.id}.xlsx](/{DOWNLOAD.format(form=form.id)})"]
+    links = [f"[下载（Excel）](/{DOWNLOAD.format(form=form.id)})"]
     if is_prose(form):
-        links.insert(0, f"[{form.id}.docx](/{DOWNLOAD_DOCX.format(form=form.id)})（Word）")
-        links[1] += "（Excel）"
+        links.insert(0, f"[下载（Word）](/{DOWNLOAD_DOCX.format(form=form.id)})")
     return "、".join(links)
 
 
@@ -191,16 +190,15 @@ def index_page(forms: list[Form], content) -> str:
         when = _deadlines(reporting(content, f.id)) or PERIOD_ZH.get(f.period or "", "")
         rows.append([
             f"[{esc(f.title)}](/{FORM_PAGE.format(form=f.id)})" + portal.tag(portal.content_label(content, _doc(f))),
-            f"`{f.id}`",
             esc(f.version),
             when,
             downloads(f),
         ])
     return (
         "# 报表\n\n"
-        "各单位按时报送的报表。每张报表由一份报表定义（`forms/` 中的 YAML）生成：空白报表（Excel）、"
-        "报回报表的校验规则和本页的填写说明都出自同一份定义。下载空白报表，在 Excel 或 WPS 中填写后报送。\n\n"
-        + md_table(["报表", "表单编号", "模板版本", "报送期限", "空白报表"], rows)
+        "各单位按时报送的报表。空白报表、报送后的校验和本页的填写说明依据同一份格式，"
+        "三者一致。下载空白报表，在 Excel 或 WPS 中填写后报送。\n\n"
+        + md_table(["报表", "模板版本", "报送期限", "空白报表"], rows)
     )
 
 
@@ -218,12 +216,10 @@ def form_page(form: Form, content) -> str:
 
 def _facts(form: Form, content) -> str:
     rows = [
-        ["表单编号", f"`{form.id}`"],
         ["模板版本", esc(form.version)],
         ["报送周期", esc(PERIOD_ZH.get(form.period or "", ""))],
         ["依据", clause_link(content, form.source)],
         ["空白报表", downloads(form)],
-        ["报回报表的结构", f"[{form.id}.schema.json](/{SCHEMA.format(form=form.id)})（JSON Schema）"],
     ]
     return md_table(["项目", "内容"], [r for r in rows if r[1]])
 
@@ -266,11 +262,11 @@ def _download(form: Form) -> str:
     if is_prose(form):
         nones = next((t.none_answers for t in form.tables if t.none_answers), ())
         none = ("（没有内容或与上次报告一致的部分填“" + "”或“".join(nones) + "”）") if nones else ""
-        how = (f"下载 Word 模板 [{form.id}.docx](/{DOWNLOAD_DOCX.format(form=form.id)})，在 Word 或 WPS 文字中"
-               f"把各部分的灰色提示文字替换为本单位的内容{none}；也可以下载 Excel 版 "
-               f"[{form.id}.xlsx](/{DOWNLOAD.format(form=form.id)})。两种文件都可报送，校验规则相同。\n\n")
+        how = (f"下载 [{esc(form.title)}（Word 模板）](/{DOWNLOAD_DOCX.format(form=form.id)})，在 Word 或 WPS 文字中"
+               f"把各部分的灰色提示文字替换为本单位的内容{none}；也可以下载 "
+               f"[Excel 版](/{DOWNLOAD.format(form=form.id)})。两种文件都可报送，校验规则相同。\n\n")
     else:
-        how = f"下载空白报表：[{form.id}.xlsx](/{DOWNLOAD.format(form=form.id)})，在 Excel 或 WPS 中填写。\n\n"
+        how = f"下载空白报表：[{esc(form.title)}（Excel）](/{DOWNLOAD.format(form=form.id)})，在 Excel 或 WPS 中填写。\n\n"
     return (
         "## 下载与填写 { #download }\n\n"
         + how

@@ -76,8 +76,7 @@ def procedure_page(ctx: SiteContext, proc: dict) -> str:
             extra.append(f"对象：{ctx.orgs_links(step['recipient'])}")
         if step.get("form"):
             extra.append(f"报表：{ctx.form_link(step['form'])}")
-        if step.get("next"):
-            extra.append("下一步：" + "、".join(f"[第{index[x]}步](#{step_anchor(x)})" for x in step["next"] if x in index))
+        extra.extend(_follows(step, steps, index))
         deadline = ""
         if step.get("deadline"):
             deadline = esc(dl.describe(step["deadline"]))
@@ -92,25 +91,66 @@ def procedure_page(ctx: SiteContext, proc: dict) -> str:
             esc(step.get("output", "")),
             _sources(ctx, step.get("source"), doc),
         ])
-    parts.append(table(["序号", "执行者", "动作", "期限", "产出", "来源"], rows))
+    parts.append('<div class="yj-steps" markdown>\n\n' + table(["序号", "执行者", "动作", "期限", "产出", "来源"], rows)
+                 + "\n</div>\n")
 
     if steps:
-        parts.append(heading(2, "流程图", "flow"))
         labels = []
         for n, step in enumerate(steps, 1):
             footer = dl.describe(step.get("deadline"))
             labels.append((f"{n}. {ctx.orgs_names(step.get('actor'))}", step.get("action", ""),
                            f"期限：{footer}" if footer else ""))
+        start = f"启动：{proc['trigger']}" if proc.get("trigger") else "开始"
         svg = flow.svg(steps, labels, [step_anchor(s.get("id", str(n))) for n, s in enumerate(steps, 1)],
-                       proc.get("title", ""))
-        parts.append(f'<div class="yj-flow" data-search-exclude>{svg}</div>\n')
+                       proc.get("title", ""), start)
+        # the heading inside the block: printed together, never a heading alone at a page foot
+        parts.append('<div class="yj-flow-block" markdown>\n\n' + heading(2, "流程图", "flow") + "\n" + _legend(steps)
+                     + f'<div class="yj-flow" data-search-exclude>{svg}</div>\n</div>\n')
 
-    quoted = [(n, s) for n, s in enumerate(steps, 1) if s.get("quote")]
-    if quoted:
+    if steps:
         parts.append(heading(2, "原文摘句", "quotes"))
-        for n, step in quoted:
-            parts.append(f"第{n}步：\n\n> {esc(step['quote'])}\n> \n> —— {_sources(ctx, step.get('source'), doc)}\n")
+        parts.append("每一步所依据的原文。几步出自同一句话时，这句话只列一次。\n")
+        for first, last, step in _quote_groups(steps):
+            which = f"第{first}步" if first == last else f"第{first}—{last}步"
+            parts.append(f"{which}：\n\n> {esc(step.get('quote', ''))}\n> \n> —— {_sources(ctx, step.get('source'), doc)}\n")
     return "\n".join(parts)
+
+
+def _quote_groups(steps: list[dict]) -> list[tuple[int, int, dict]]:
+    """(first, last step number, step) for runs of consecutive steps quoting the same words."""
+    out: list[tuple[int, int, dict]] = []
+    for n, step in enumerate(steps, 1):
+        if out and out[-1][1] == n - 1 and step.get("quote") and step.get("quote") == out[-1][2].get("quote"):
+            out[-1] = (out[-1][0], n, out[-1][2])
+        elif step.get("quote"):
+            out.append((n, n, step))
+    return out
+
+
+def _follows(step: dict, steps: list[dict], index: dict) -> list[str]:
+    """What the step follows, in words: 接在第N步之后 / 与其他步骤同时开始 / 循环."""
+    out = []
+    if "after" in step:
+        after = [a for a in step.get("after") or [] if a in index]
+        if after:
+            out.append("接在" + "、".join(f"[第{index[a]}步](#{step_anchor(a)})" for a in after)
+                       + ("之后" if len(after) == 1 else "之后（汇合）"))
+        elif index.get(step.get("id")) != 1:
+            out.append("流程启动即可进行（与其他步骤并行）")
+    if step.get("repeat"):
+        out.append(f"循环：{esc(step['repeat'])}")
+    return out
+
+
+def _legend(steps: list[dict]) -> str:
+    marks = []
+    if any(s.get("condition") for s in steps):
+        marks.append('<span class="yj-key yj-key-cond">黄色尖角框：条件（满足时才进行，虚线箭头）</span>')
+    if any(s.get("discretionary") for s in steps):
+        marks.append('<span class="yj-key yj-key-opt">虚线框：可选做法（原文用“可”）</span>')
+    if any(s.get("repeat") for s in steps):
+        marks.append('<span class="yj-key yj-key-loop">↻：循环进行</span>')
+    return f'<p class="yj-flow-legend">{"".join(marks)}</p>\n' if marks else ""
 
 
 def _sources(ctx: SiteContext, sources, doc: str) -> str:

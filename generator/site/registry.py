@@ -18,10 +18,10 @@ from generator.site.page import SECTIONS, File, Page
 
 def providers() -> list[Callable]:
     """The page providers after the 报表 section, in the order they run."""
-    from generator.site import criteria, documents, errors, home, organisations, procedures, schedule
+    from generator.site import criteria, documents, errors, home, maintainer, organisations, procedures, schedule
 
     return [errors.pages, home.pages, documents.pages, organisations.pages, procedures.pages, schedule.pages,
-            criteria.pages]
+            criteria.pages, maintainer.pages]
 
 
 @dataclass

@@ -13,7 +13,7 @@ from generator.site.page import File, Page, relative_url
 
 ALL_ICS = "schedule/yaojian.ics"
 CAMPAIGN_ICS = "schedule/{campaign}.ics"
-_PHASE_COLOURS = 4  # CSS classes yj-phase-0..3
+_PHASE_COLOURS = 6  # CSS classes yj-phase-0..5
 
 
 def pages(ctx: SiteContext) -> list[Page | File]:
@@ -45,11 +45,7 @@ def page(ctx: SiteContext, camps: list[dict], dues: list[timeline.Due]) -> str:
         parts.append("（尚无专项行动。）\n")
     for camp in camps:
         parts.append(_campaign(ctx, camp, [d for d in dues if d.campaign == camp["id"]]))
-    undated = [d for d in dues if not d.dated and not d.campaign]
-    if undated:
-        parts.append(heading(2, "按事件计的期限", "relative"))
-        parts.append("这些期限从某一事件起算（如“每个办案环节结束后的24小时内”），没有固定日期，不在日历中。\n")
-        parts.append(_dues_table(ctx, undated))
+    parts.append(_by_event(ctx, [d for d in dues if not d.dated and not d.covered_by]))
     loose = [d for d in dues if d.dated and not d.campaign]
     if loose:
         parts.append(heading(2, "其他有日期的期限", "other"))
@@ -88,12 +84,57 @@ def _campaign(ctx: SiteContext, camp: dict, dues: list[timeline.Due]) -> str:
         ])
     parts.append(table(["阶段", "起止", "原文", "来源"], rows))
 
-    if dues:
+    dated = [d for d in dues if d.dated]
+    if dated:
         parts.append(heading(3, "报送与期限", f"{cid}-deadlines"))
-        parts.append(_dues_table(ctx, dues))
+        parts.append(_dues_table(ctx, dated))
     parts.append(heading(3, "日历", f"{cid}-calendar"))
     parts.append(_months(SCHEDULE_PAGE, phases, [d for d in dues if d.dated], ctx.today, cid, start, end, ctx))
     return "\n".join(parts)
+
+
+def _by_event(ctx: SiteContext, undated: list[timeline.Due]) -> str:
+    """Deadlines counted from an event (立即, 随时, 及时, 环节结束后24小时内): no date, no calendar.
+    Grouped by procedure in step order, then the duties no procedure states, by document;
+    each obligation once, in the source's own words."""
+    if not undated:
+        return ""
+    parts = [heading(2, "按事件计的期限", "relative"),
+             "这些期限从某一事件起算（如“每个办案环节结束后的24小时内”），或要求“立即”“随时”“及时”办理，"
+             "没有固定日期，因此不在上面的日历中。按工作流程的步骤顺序排列，期限用原文的说法。\n"]
+    by_proc: dict[str, list[timeline.Due]] = {}
+    duties: dict[str, list[timeline.Due]] = {}
+    for d in undated:
+        if d.procedure:
+            by_proc.setdefault(d.procedure, []).append(d)
+        else:
+            duties.setdefault(d.document, []).append(d)
+    procs = sorted(by_proc, key=lambda p: (ctx.procedures[p].get("document", ""), ctx.procedures[p].get("title", "")))
+    for pid in procs:
+        proc = ctx.procedures[pid]
+        title = f"{proc.get('title', pid)}（《{ctx.doc_title(proc.get('document', ''))}》）"
+        parts.append(heading(3, esc(title), f"relative-{pid}"))
+        rows = []
+        for d in sorted(by_proc[pid], key=lambda d: d.step):
+            step = ctx.procedures[pid]["steps"][d.step - 1]
+            rows.append([f"[第{d.step}步](/{d.target})", esc(step.get("action", "")), esc(d.who),
+                         esc(_when(d.deadline)), ctx.sources_links(d.sources, with_doc=False)])
+        parts.append(table(["步骤", "事项", "执行", "期限", "来源"], rows))
+    for doc in sorted(duties):
+        parts.append(heading(3, esc(f"其他职责（《{ctx.doc_title(doc)}》）"), f"relative-duties-{doc}"))
+        rows = [[f"[{esc(d.title)}](/{d.target})", esc(d.who), esc(_when(d.deadline)),
+                 ctx.sources_links(d.sources, with_doc=False)] for d in duties[doc]]
+        parts.append(table(["职责", "执行", "期限", "来源"], rows))
+    return "\n".join(parts)
+
+
+def _when(deadline: dict) -> str:
+    """A deadline counted from an event, in the source's words where it has them."""
+    said = dl.describe(deadline)
+    text = str(deadline.get("text") or "").strip()
+    if deadline.get("kind") == "relative" and text and text not in said:
+        return f"{said}（原文：{text}）"
+    return said
 
 
 def _dues_table(ctx: SiteContext, dues: list[timeline.Due]) -> str:
@@ -131,13 +172,16 @@ def _months(page: str, phases, dues, today: date, key: str, start: date | None =
     for d in dues:
         for x in d.dates:
             marks.setdefault(x, []).append(d)
-    colour = {p.anchor: i % _PHASE_COLOURS for i, p in enumerate(q for q in phases if q.parent is None)}
+    # Every phase has its own colour and its own bar: phases overlap (组织实施 runs beside
+    # 动员部署, 专项检查 and 督导检查 inside it), so none may hide another.
+    colour = {p.anchor: i % _PHASE_COLOURS for i, p in enumerate(phases)}
     legend = "".join(
-        f'<span class="yj-legend yj-phase-{colour[p.anchor]}">{html(p.title)}</span>' for p in phases if p.anchor in colour
+        f'<span class="yj-legend yj-phase-{colour[p.anchor]}">{html(p.title)}</span>' for p in phases
     )
     out = [f'<div class="yj-calendar" data-search-exclude id="{key}-months">']
     if legend:
         out.append(f'<p class="yj-legend-row">{legend}<span class="yj-legend yj-due">期限</span></p>')
+        out.append(_gantt(phases, colour, first, last))
     y, m = first.year, first.month
     while (y, m) <= (last.year, last.month):
         out.append(_month(page, y, m, phases, colour, marks, today, ctx))
@@ -146,6 +190,22 @@ def _months(page: str, phases, dues, today: date, key: str, start: date | None =
             y, m = y + 1, 1
     out.append("</div>\n")
     return "".join(out)
+
+
+def _gantt(phases, colour, first: date, last: date) -> str:
+    """One bar per phase over the campaign's months: overlapping phases side by side."""
+    span = (last - first).days + 1
+    rows = ['<div class="yj-gantt">']
+    for p in phases:
+        left = 100 * (p.start - first).days / span
+        width = max(100 * ((p.end - p.start).days + 1) / span, 0.8)
+        rows.append(
+            f'<div class="yj-gantt-row"><span class="yj-gantt-label">{html(p.title)}</span>'
+            f'<span class="yj-gantt-track"><span class="yj-gantt-bar yj-phase-{colour[p.anchor]}" '
+            f'style="left:{left:.2f}%;width:{width:.2f}%" title="{html(dl.zh_date(p.start))}至{html(dl.zh_date(p.end))}">'
+            f'</span></span><span class="yj-gantt-dates">{p.start.month}月{p.start.day}日—{p.end.month}月{p.end.day}日</span></div>')
+    rows.append("</div>")
+    return "".join(rows)
 
 
 def _month(page, y, m, phases, colour, marks, today, ctx=None) -> str:
@@ -159,20 +219,19 @@ def _month(page, y, m, phases, colour, marks, today, ctx=None) -> str:
                 rows.append('<td class="yj-off"></td>')
                 continue
             cls = []
-            top = [p for p in phases if p.parent is None and p.start <= d <= p.end]
-            if top:
-                cls.append(f"yj-phase-{colour.get(top[0].anchor, 0)}")
+            here = [p for p in phases if p.start <= d <= p.end]
             if d == today:
                 cls.append("yj-today")
             items = marks.get(d, [])
             if items:
                 cls.append("yj-due")
             inner = f'<span class="yj-day">{d.day}</span>'
+            inner += "".join(f'<span class="yj-bar yj-phase-{colour[p.anchor]}"></span>' for p in here)
             if items:
                 names = "、".join(due.title + (f"（{ctx.where(due.document)}）" if ctx is not None else "")
                                  for due in items)
                 inner += f'<span class="yj-due-mark" title="{html(names)}">●</span>'
-            title = "、".join(p.title for p in top)
+            title = "、".join(p.title for p in here)
             rows.append(f'<td class="{" ".join(cls)}" title="{html(title)}">{inner}</td>')
         rows.append("</tr>")
     rows.append("</tbody></table>")

@@ -25,6 +25,9 @@ class Due:
     campaign: str | None = None
     form: str | None = None
     dates: list[date] = field(default_factory=list)
+    procedure: str | None = None  # a procedure step's procedure id, and its step number
+    step: int = 0
+    covered_by: str | None = None  # a duty: the procedure whose steps state the same obligation
 
     @property
     def dated(self) -> bool:
@@ -98,6 +101,7 @@ def dues(ctx: SiteContext) -> list[Due]:
                 f"duty-{r['id']}", r.get("duty", ""), ctx.orgs_names(actors), r["deadline"],
                 f"{ORG_PAGE.format(org=actors[0])}#{r['id']}" if actors else SCHEDULE_PAGE,
                 as_list(r.get("source")), doc, campaign_of_doc.get(doc),
+                covered_by=_covering_procedure(ctx, r),
             ))
     for proc in ctx.procedures.values():
         doc = proc.get("document", "")
@@ -108,8 +112,14 @@ def dues(ctx: SiteContext) -> list[Due]:
                 f"step-{proc['id']}-{step['id']}", f"{proc.get('title', '')} 第{n}步：{step.get('action', '')}",
                 ctx.orgs_names(step.get("actor")), step["deadline"],
                 f"{PROCEDURE_PAGE.format(proc=proc['id'])}#{step_anchor(step['id'])}", as_list(step.get("source")),
-                doc, campaign_of_doc.get(doc), step.get("form"),
+                doc, campaign_of_doc.get(doc), step.get("form"), procedure=proc["id"], step=n,
             ))
+    # A date range that is a phase's own span ("2022年3月10日至2022年10月31日") is the phase,
+    # not a deadline: its end is no 截止 on the calendar.
+    spans = {(camp.get("document"), str(p.get("text") or "").strip()) for camp in ctx.campaigns.values()
+             for p in camp.get("phases", []) or []}
+    out = [d for d in out if not (d.deadline.get("kind") == "absolute"
+                                  and (d.document, str(d.deadline.get("text") or "").strip()) in spans)]
     unique: list[Due] = []
     seen: set[tuple] = set()
     for d in out:
@@ -122,6 +132,19 @@ def dues(ctx: SiteContext) -> list[Due]:
         d.dates = dl.occurrences(d.deadline)
         unique.append(d)
     return unique
+
+
+def _covering_procedure(ctx: SiteContext, duty: dict) -> str | None:
+    """The procedure (named by the duty, or any) with a step from the same clause and the same
+    deadline words: the duty and the step are one obligation, listed once (as the step)."""
+    words = (duty.get("deadline") or {}).get("text")
+    sources = set(as_list(duty.get("source")))
+    named = [ctx.procedures[duty["procedure"]]] if duty.get("procedure") in ctx.procedures else []
+    for proc in named + [p for p in ctx.procedures.values() if p not in named]:
+        for step in proc.get("steps", []) or []:
+            if (step.get("deadline") or {}).get("text") == words and sources & set(as_list(step.get("source"))):
+                return proc["id"]
+    return None
 
 
 def upcoming(all_dues: list[Due], today: date, campaign: str | None = None, limit: int = 6) -> list[tuple[date, Due]]:
