@@ -69,9 +69,17 @@ def validate_examples() -> dict[str, dict]:
 
             for f in report.findings:
                 if f.code in wanted and f.code not in out and f.code in catalogue():
-                    out[f.code] = {"where": plain(f.where()), "message": plain(f.message), "remedy": plain(f.remedy),
+                    out[f.code] = {"where": plain(_where(f)), "message": plain(f.message), "remedy": plain(f.remedy),
                                    "case": name}
     return out
+
+
+def _where(f) -> str:
+    """The place in the form's own words: 表2 · 现场检查（件）× 经营（E7）."""
+    text = " · ".join(p for p in (f.sheet, " × ".join(x for x in (f.row, f.column) if x)) if p)
+    if f.cell:
+        text = f"{text}（{f.cell}）" if text else f.cell
+    return text
 
 
 def main() -> int:
@@ -87,3 +95,4 @@ def main() -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
