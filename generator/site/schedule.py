@@ -109,7 +109,7 @@ def _by_event(ctx: SiteContext, undated: list[timeline.Due]) -> str:
             by_proc.setdefault(d.procedure, []).append(d)
         else:
             duties.setdefault(d.document, []).append(d)
-    procs = sorted(by_proc, key=lambda p: (ctx.procedures[p].get("document", ""), ctx.procedures[p].get("title", "")))
+    procs = sorted(by_proc, key=lambda p: (ctx.doc_rank(ctx.procedures[p].get("document")), ctx.procedures[p].get("title", "")))
     for pid in procs:
         proc = ctx.procedures[pid]
         title = f"{proc.get('title', pid)}（《{ctx.doc_title(proc.get('document', ''))}》）"
@@ -117,12 +117,12 @@ def _by_event(ctx: SiteContext, undated: list[timeline.Due]) -> str:
         rows = []
         for d in sorted(by_proc[pid], key=lambda d: d.step):
             step = ctx.procedures[pid]["steps"][d.step - 1]
-            rows.append([f"[第{d.step}步](/{d.target})", esc(step.get("action", "")), esc(d.who),
-                         esc(_when(d.deadline)), ctx.sources_links(d.sources, with_doc=False)])
+            rows.append([f"[第{d.step}步](/{d.target})" + ctx.tag(proc.get("document")), esc(step.get("action", "")),
+                         esc(d.who), esc(_when(d.deadline)), ctx.sources_links(d.sources, with_doc=False)])
         parts.append(table(["步骤", "事项", "执行", "期限", "来源"], rows))
-    for doc in sorted(duties):
+    for doc in sorted(duties, key=ctx.doc_rank):
         parts.append(heading(3, esc(f"其他职责（《{ctx.doc_title(doc)}》）"), f"relative-duties-{doc}"))
-        rows = [[f"[{esc(d.title)}](/{d.target})", esc(d.who), esc(_when(d.deadline)),
+        rows = [[f"[{esc(d.title)}](/{d.target})" + ctx.tag(doc), esc(d.who), esc(_when(d.deadline)),
                  ctx.sources_links(d.sources, with_doc=False)] for d in duties[doc]]
         parts.append(table(["职责", "执行", "期限", "来源"], rows))
     return "\n".join(parts)
