@@ -39,7 +39,9 @@ def test_a_zip_holding_a_text_file_is_called_a_zip(tmp_path):
     assert "解压" in f["remedy"]
 
 
-def test_a_word_document_renamed_xlsx_is_called_a_word_document(tmp_path):
+def test_a_word_document_renamed_xlsx_is_read_as_a_word_document(tmp_path):
+    """Decided by content: a Word document named .xlsx is read as the Word document it is
+    (a prose form may be filed as .docx); without the template's stamp it is no form of ours."""
     path = tmp_path / "月报.xlsx"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
@@ -47,4 +49,4 @@ def test_a_word_document_renamed_xlsx_is_called_a_word_document(tmp_path):
                    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
         z.writestr("word/document.xml", "<w:document/>")
     f = _only_finding(run_cli("validate", str(path), "--format", "json"))
-    assert f["code"] == "not-a-workbook" and "Word 文档" in f["message"], f
+    assert f["code"] == "unknown-form" and "Word 模板" in f["message"], f

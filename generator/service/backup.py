@@ -154,6 +154,22 @@ def _pg_tool(name: str) -> str:
     raise BackupError(f"找不到 PostgreSQL 的 {name} 程序；请安装 postgresql-client（与服务器同一大版本）后再试。")
 
 
+def _pg_run(tool: str, args: list[str], env: dict) -> None:
+    run = subprocess.run([_pg_tool(tool), *args], env=env, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise BackupError(f"{tool} 失败：{run.stderr.strip()[:500]}")
+
+
+def _shas_pg(target: str) -> list[str]:
+    """The files a PostgreSQL ledger refers to."""
+    engine = db.connect(target, pool=2)
+    try:
+        with db.read(engine) as conn:
+            return [r[0] for r in conn.exec_driver_sql("SELECT sha256 FROM submissions")]
+    finally:
+        engine.dispose()
+
+
 def backup(target: str, files_dir: str | os.PathLike, dest: str | os.PathLike) -> Result:
     """Write a consistent copy of the ledger `target` and its files into the new folder `dest`."""
     dest = Path(dest).expanduser().absolute()
@@ -175,21 +191,11 @@ def backup(target: str, files_dir: str | os.PathLike, dest: str | os.PathLike) -
             kind = "postgresql"
             url = sa.make_url(db.database_url(target))
             plain, env = _pg_env(url)
-            run = subprocess.run(
-                [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-                 "--file", str(work / PG_NAME), "--dbname", plain],
-                env=env, capture_output=True, text=True,
-            )
-            if run.returncode != 0:
-                raise BackupError(f"pg_dump 失败：{run.stderr.strip()[:500]}")
+            _pg_run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--file", str(work / PG_NAME),
+                                "--dbname", plain], env)
             # every row of the dump was committed before this query runs, so this list is a
             # superset of the dump's files; files are never removed, so each one is there
-            engine = db.connect(target, pool=2)
-            try:
-                with db.read(engine) as conn:
-                    shas = [r[0] for r in conn.exec_driver_sql("SELECT sha256 FROM submissions")]
-            finally:
-                engine.dispose()
+            shas = _shas_pg(target)
         files_into = work / FILES_NAME
         files_into.mkdir()
         count, total, problems = _copy_files(shas, store_root, files_into)
@@ -274,19 +280,9 @@ def restore(src: str | os.PathLike, target: str, files_dir: str | os.PathLike) -
             engine.dispose()
         url = sa.make_url(db.database_url(target))
         plain, env = _pg_env(url)
-        run = subprocess.run(
-            [_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--dbname", plain,
-             str(src / PG_NAME)],
-            env=env, capture_output=True, text=True,
-        )
-        if run.returncode != 0:
-            raise BackupError(f"pg_restore 失败：{run.stderr.strip()[:500]}")
-        engine = db.connect(target, pool=2)
-        try:
-            with db.read(engine) as conn:
-                shas = [r[0] for r in conn.exec_driver_sql("SELECT sha256 FROM submissions")]
-        finally:
-            engine.dispose()
+        _pg_run("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--dbname", plain,
+                               str(src / PG_NAME)], env)
+        shas = _shas_pg(target)
         count, total, problems = _copy_files(shas, src / FILES_NAME, _ensure(files_dir))
         if problems:
             raise BackupError("备份中的文件不完整：" + "；".join(problems[:5]))
