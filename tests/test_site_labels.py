@@ -218,3 +218,12 @@ def test_the_profile_and_its_fallback(content):
     assert where(dongying) == "东营区 · 2017"
     assert label(dongying, ours=False) == "东营区 · 2017 · 参考"
     assert label(content.documents["yongchuan-2022"], ours=True) == "永川区 · 2022"
+
+
+def test_error_code_examples_from_a_form_say_whose_form(real_site):
+    """The 错误代码 page's worked examples quote a form's cells: each says the form's place and year."""
+    text = (real_site / "errors" / "index.html").read_text(encoding="utf-8")
+    examples = re.findall(r'<p class="yj-example">(.*?)</p>', text, re.S)
+    from_forms = [e for e in examples if "提示示例（表" in e]
+    assert from_forms, "the page has worked examples from the forms"
+    assert all(LABEL.search(re.sub(r"<[^>]+>", "", e.split("</span><br>")[0])) for e in from_forms)

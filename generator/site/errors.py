@@ -72,20 +72,27 @@ def pages(ctx: SiteContext) -> list[Page]:
     for area in areas():
         if area.id in MAINTAINER_AREAS:
             continue
-        parts.append(area_section(area, level=2))
+        parts.append(area_section(area, level=2, where=_forms_place(ctx)))
     return [Page("errors/index.md", "错误代码", "\n".join(parts), "errors")]
 
 
-def area_section(area, level: int) -> str:
+def _forms_place(ctx: SiteContext) -> str:
+    """The place and year of the document the forms come from (the examples are its forms'),
+    as inline HTML: "永川区 · 2022"."""
+    docs = {ctx.form_doc(fid) for fid in ctx.forms()} - {None}
+    return ctx.tag(docs.pop()) if len(docs) == 1 else ""
+
+
+def area_section(area, level: int, where: str = "") -> str:
     parts = [heading(level, esc(office_words(area.title)), f"area-{area.id}")]
     if WHERE.get(area.id):
         parts.append(f"出现在：{esc(WHERE[area.id])}。\n")
     for kind in area.kinds:
-        parts.append(code_block(kind))
+        parts.append(code_block(kind, where))
     return "\n".join(parts)
 
 
-def code_block(kind) -> str:
+def code_block(kind, place: str = "") -> str:
     ex = examples().get(kind.code, {})
     severity = SEVERITY_ZH.get(kind.severity, kind.severity)
     lines = [f'<div class="yj-code" id="{kind.code}" markdown>\n',
@@ -95,6 +102,8 @@ def code_block(kind) -> str:
         lines.append(esc(office_words(kind.description)) + "\n")
     if ex.get("message"):
         where = f"（{esc(office_words(ex['where']))}）" if ex.get("where") else ""
+        if place and ex.get("where") and "上传的文件" not in ex["where"]:
+            where += place  # an example from a form: whose form it is
         lines.append(f'<p class="yj-example"><span class="yj-label">提示示例{where}：</span><br>'
                      f'<span class="yj-msg">{esc(office_words(ex["message"]))}</span></p>\n')
     remedy = office_words(ex.get("remedy") or kind.remedy)
