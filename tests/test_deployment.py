@@ -107,6 +107,8 @@ def test_backup_while_eight_clients_upload_then_restore_into_a_new_folder(tmp_pa
         assert [r[0] for r in conn.execute("PRAGMA integrity_check")] == ["ok"]
     finally:
         conn.close()
+    with sqlite3.connect(new / "yaojian.db") as conn:  # nobody gets in on a cookie from before the backup
+        assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 0
     rows = _ledger_rows(str(new / "yaojian.db"), new / "files")
     for sid, sha in before:
         assert rows.get(sid) == sha, f"submission {sid}, acknowledged before the backup, is missing"

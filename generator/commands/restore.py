@@ -19,7 +19,7 @@ def run(args):
     import sys
 
     from generator.commands._ledger import db_target, files_dir
-    from generator.service.backup import BackupError, restore
+    from generator.service.backup import BackupError, forget_sessions, restore
     from generator.service.db import DatabaseError
     from generator.service.ledger import Ledger
 
@@ -29,6 +29,7 @@ def run(args):
         result = restore(args.src, target, files)
         ledger = Ledger.open(target, files)  # brings an older backup's schema up to date
         try:
+            forget_sessions(ledger)  # a restored ledger lets nobody in on a cookie from before
             problems = ledger.check()
         finally:
             ledger.close()

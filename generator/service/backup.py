@@ -293,3 +293,12 @@ def restore(src: str | os.PathLike, target: str, files_dir: str | os.PathLike) -
 def _ensure(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def forget_sessions(ledger) -> None:
+    """End every session recorded in a restored ledger: whoever was logged in when the
+    backup was taken logs in again."""
+    from generator.service.tables import sessions
+
+    with db.write(ledger.engine) as conn:
+        conn.execute(sa.delete(sessions))
