@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any

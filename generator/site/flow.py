@@ -141,7 +141,6 @@ def layout(steps: list[dict], labels: list[tuple[str, str, str]], anchors: list[
             rank += 1
         taken.add((rank, col))
         n.rank, n.col = rank, col
-    cols = max(n.col for n in nodes) + 1
     heights: dict[int, float] = {}
     for n in nodes:
         heights[n.rank] = max(heights.get(n.rank, 0), n.h)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import tempfile
 
 from generator.xlsx.limits import Limits, ReadError, unreadable
 from generator.xlsx.notes import AUTHOR, REL, add_comments, add_shapes, insert_legacy_drawing, new_vml, attr_escape
