@@ -41,14 +41,7 @@ def open_ledger(args, *, files: bool = True, pool: int | None = None):
 
 
 def files_dir(args, target: str):
-    """The stored files' folder for --db/--files (as the ledger itself would choose it)."""
-    from pathlib import Path
+    """The stored files' folder for --db/--files, as the ledger itself chooses it."""
+    from generator.service.ledger import files_folder
 
-    from generator.service.db import DatabaseError
-    from generator.service.ledger import default_store
-
-    chosen = getattr(args, "files", None)
-    folder = Path(chosen) if chosen else default_store(target)
-    if folder is None:
-        raise DatabaseError("使用 PostgreSQL 台账时，请用 --files 或环境变量 YAOJIAN_FILES 指定上传文件的存放目录。")
-    return folder
+    return files_folder(target, getattr(args, "files", None))

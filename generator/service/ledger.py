@@ -113,6 +113,18 @@ def default_store(target: str | os.PathLike) -> Path | None:
     return path.with_name(path.stem + "-files")
 
 
+def files_folder(target: str | os.PathLike, store: str | os.PathLike | None = None) -> Path:
+    """The stored files' folder: `store` if given, else the default; a PostgreSQL ledger
+    has no default, so the caller must name it (DatabaseError otherwise)."""
+    folder = Path(store) if store else default_store(target)
+    if folder is None:
+        raise db.DatabaseError(
+            "使用 PostgreSQL 台账时，请用 --files 或环境变量 YAOJIAN_FILES 指定上传文件的存放目录"
+            "（多个服务进程须共用同一个目录）。"
+        )
+    return folder
+
+
 class Ledger:
     def __init__(self, engine: sa.Engine, store: FileStore):
         self.engine = engine
@@ -123,12 +135,7 @@ class Ledger:
              files: bool = True, pool: int | None = None) -> "Ledger":
         """The ledger at `target`, migrated.  `files=False` (account management) opens it
         without a file store: nothing is created on disk beyond the database."""
-        store = store or default_store(target)
-        if store is None and files:
-            raise db.DatabaseError(
-                "使用 PostgreSQL 台账时，请用 --files 或环境变量 YAOJIAN_FILES 指定上传文件的存放目录"
-                "（多个服务进程须共用同一个目录）。"
-            )
+        store = files_folder(target, store) if files else (store or default_store(target))
         engine = db.connect(target, pool)
         if migrate:
             migrations.migrate(engine)
